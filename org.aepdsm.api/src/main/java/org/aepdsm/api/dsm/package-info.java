@@ -1,0 +1,7 @@
+/**
+ * Page-level distributed shared memory across JVM nodes (reader-replicate,
+ * writer-invalidate) and task migration between nodes.
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package org.aepdsm.api.dsm;
