@@ -1,0 +1,74 @@
+package org.aepdsm.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The executable jar as a user runs it: {@code java -jar runtime/target/aepdsm.jar "<command line>"}
+ * prints each statement's result and exits 0, or non-zero with the error on stderr.
+ */
+class RuntimeJarIT {
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String line) throws IOException, InterruptedException {
+        Path jar = Path.of(System.getProperty("aepdsm.root"), "runtime", "target", "aepdsm.jar");
+        assertTrue(Files.isRegularFile(jar), "runtime jar built at " + jar);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-jar", jar.toString()));
+        cmd.add(line);
+        Path dir = Files.createTempDirectory("aepdsm-run");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        byte[][] streams = new byte[2][];
+        Thread errReader = Thread.ofPlatform().start(() -> {
+            try {
+                streams[1] = p.getErrorStream().readAllBytes();
+            } catch (IOException e) {
+                streams[1] = e.toString().getBytes(StandardCharsets.UTF_8);
+            }
+        });
+        streams[0] = p.getInputStream().readAllBytes();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("runtime did not exit within 120 s for: " + line);
+        }
+        errReader.join();
+        return new Run(p.exitValue(), new String(streams[0], StandardCharsets.UTF_8),
+                new String(streams[1], StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aCommandLineRunsEveryStatementAndExitsZero() throws Exception {
+        Run r = run("aep:backends; aep:use native; aep:status; aep:use sim; aep:status");
+        assertEquals(0, r.exit(), () -> "stdout:\n" + r.out() + "\nstderr:\n" + r.err());
+        String out = r.out();
+        assertTrue(out.contains("selected: sim"), out);
+        int toNative = out.indexOf("active backend: native\n");
+        int nativeStatus = out.indexOf("active backend: native (", toNative + 1);
+        int toSim = out.indexOf("active backend: sim\n", nativeStatus);
+        int simStatus = out.indexOf("active backend: sim (", toSim);
+        assertTrue(toNative >= 0 && nativeStatus > toNative && toSim > nativeStatus && simStatus > toSim,
+                "each statement's result printed in order:\n" + out);
+    }
+
+    @Test
+    void aRefusedCommandExitsNonZeroWithTheErrorOnStderr() throws Exception {
+        Run r = run("aep:status; aep:use bogus; aep:status");
+        assertEquals(2, r.exit(), () -> "stdout:\n" + r.out() + "\nstderr:\n" + r.err());
+        assertTrue(r.err().contains("EINVAL") && r.err().contains("'bogus'"), r.err());
+        assertEquals(1, r.out().split("active backend: sim", -1).length - 1,
+                "statements after the failing one do not run:\n" + r.out());
+    }
+}
