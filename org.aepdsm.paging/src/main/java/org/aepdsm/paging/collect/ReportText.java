@@ -10,9 +10,9 @@ import org.aepdsm.api.paging.KindReport;
 import org.aepdsm.api.paging.MappingKind;
 
 /**
- * A {@link ContiguityReport} as text in page-collect's output layout: an empty first line, one section
- * per kind (VMA_TLB, Virtual_TLB, Anchor_TLB, Range_TLB, SpOT) framed by ten dashes, then the
- * working_set section:
+ * A {@link ContiguityReport} as text in page-collect's output layout: one section per kind (VMA_TLB,
+ * Virtual_TLB, Anchor_TLB, Range_TLB, SpOT), each opened by an empty line and a heading framed by ten
+ * dashes, then the working_set section; the text starts with that empty line:
  *
  * <pre>
  *
@@ -44,7 +44,6 @@ final class ReportText {
     static String format(ContiguityReport report) {
         Objects.requireNonNull(report, "report");
         StringBuilder out = new StringBuilder(2048);
-        out.append('\n');
         for (MappingKind kind : MappingKind.values()) {
             for (KindReport k : report.kinds()) {
                 if (k.kind() == kind) {
