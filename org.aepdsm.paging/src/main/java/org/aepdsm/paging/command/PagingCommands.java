@@ -30,6 +30,11 @@ public final class PagingCommands {
         this.collect = new CollectCommand(analyzer, () -> backend);
     }
 
+    /** Commands over a given collect command, for running them in a shell without a framework. */
+    PagingCommands(CollectCommand collect) {
+        this.collect = collect;
+    }
+
     /** page-collect for a process or a simulated address space. */
     @Descriptor("contiguity statistics (VMA, Virtual, Anchor, Range TLB, SpOT) in page-collect's format, "
             + "of a live process (-p) or of an address space of the active backend (--space)")
