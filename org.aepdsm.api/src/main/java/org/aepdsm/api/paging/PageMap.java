@@ -21,19 +21,25 @@ public record PageMap(String source, List<Vma> vmas) {
     public static final long NOT_PRESENT = -1;
 
     /**
-     * One VMA.
+     * One VMA. Pages past the end of {@code pfns} (up to {@code pages}) are not present, so a large VMA that
+     * is mostly untouched needs no array for its untouched tail.
      *
      * @param startVpn the virtual page number of its first page
      * @param pfns     the frame of each page from {@code startVpn} on, or {@link #NOT_PRESENT}
+     * @param pages    pages in the VMA, present or not; at least {@code pfns.length}
      */
-    public record Vma(long startVpn, long[] pfns) {
+    public record Vma(long startVpn, long[] pfns, long pages) {
         public Vma {
             Objects.requireNonNull(pfns, "pfns");
+            if (pages < pfns.length) {
+                throw new IllegalArgumentException("VMA at page " + startVpn + " has " + pages
+                        + " pages but " + pfns.length + " frame slots");
+            }
         }
 
-        /** Pages in the VMA, present or not. */
-        public long pages() {
-            return pfns.length;
+        /** A VMA of exactly {@code pfns.length} pages. */
+        public Vma(long startVpn, long[] pfns) {
+            this(startVpn, pfns, Objects.requireNonNull(pfns, "pfns").length);
         }
     }
 
