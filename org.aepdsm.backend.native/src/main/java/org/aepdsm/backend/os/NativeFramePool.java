@@ -230,10 +230,10 @@ final class NativeFramePool implements FramePool {
     }
 
     private void checkLive() {
+        machine.checkActive();
         if (closed) {
             throw new AepException(Errno.ESTALE, "frame pool " + name() + " of backend native is closed");
         }
-        machine.checkActive();
     }
 
     /** Makes every segment handed out inaccessible, then unmaps and closes the file. Idempotent. */
