@@ -9,7 +9,6 @@ import org.aepdsm.api.Errno;
 import org.aepdsm.api.memory.AddressSpace;
 import org.aepdsm.api.memory.BackendInfo;
 import org.aepdsm.api.memory.FramePool;
-import org.aepdsm.api.memory.Isolation;
 import org.aepdsm.api.memory.MemoryBackend;
 import org.aepdsm.api.memory.ProtectionDomain;
 import org.aepdsm.api.memory.SharedPool;
@@ -41,6 +40,8 @@ public final class NativeBackendComponent implements MemoryBackend {
 
     private volatile NativeMachine machine;
     private NativeMachine.Settings settings;
+    /** What an inactive backend reports, probed once; settings changes only alter pool size and directory. */
+    private volatile BackendInfo standbyInfo;
 
     /** Applies the first configuration. */
     @Activate
@@ -72,6 +73,9 @@ public final class NativeBackendComponent implements MemoryBackend {
             machine = null;
             m.shutdown();
         }
+        if (!wanted.equals(settings)) {
+            standbyInfo = null;
+        }
         settings = wanted;
         if (config.aepdsm_active() && machine == null) {
             machine = new NativeMachine(wanted);
@@ -97,8 +101,13 @@ public final class NativeBackendComponent implements MemoryBackend {
         if (m != null && m.isActive()) {
             return m.info();
         }
-        return new BackendInfo(NativeMachine.ID, "the Linux machine through FFM (inactive)", java.util.Set.of(),
-                Isolation.NONE, java.util.Map.of("active", "false"));
+        BackendInfo standby = standbyInfo;
+        if (standby == null) {
+            NativeMachine.Settings s = settings;
+            standby = NativeMachine.standbyInfo(s != null ? s : NativeMachine.Settings.defaults());
+            standbyInfo = standby;
+        }
+        return standby;
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.aepdsm.api.memory.AddressSpace;
 import org.aepdsm.api.memory.BackendInfo;
 import org.aepdsm.api.memory.Capability;
 import org.aepdsm.api.memory.FramePool;
+import org.aepdsm.api.memory.Isolation;
 import org.aepdsm.api.memory.MemoryBackend;
 import org.aepdsm.api.memory.ProtectionDomain;
 import org.aepdsm.api.memory.SharedPool;
@@ -24,6 +25,7 @@ import org.aepdsm.api.memory.SharedPoolSpec;
 import org.aepdsm.backend.os.ffm.FileMapping;
 import org.aepdsm.backend.os.ffm.MemoryFile;
 import org.aepdsm.backend.os.ffm.Pagemap;
+import org.aepdsm.backend.os.ffm.ProtectionKeys;
 import org.aepdsm.backend.os.ffm.Reservation;
 
 /**
@@ -103,13 +105,7 @@ public final class NativeMachine implements MemoryBackend {
 
     @Override
     public BackendInfo info() {
-        Set<Capability> caps = EnumSet.of(Capability.SHARED_POOL, Capability.MULTI_PROCESS, Capability.HUGE_PAGES_2M);
-        if (pagemap.readable()) {
-            caps.add(Capability.PHYSICAL_FRAMES);
-        }
-        if (domain.isolation() == org.aepdsm.api.memory.Isolation.PKEY) {
-            caps.add(Capability.ISOLATION);
-        }
+        Set<Capability> caps = capabilities(pagemap.readable(), domain.isolation() == Isolation.PKEY);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("pool", pool.name());
         details.put("poolFrames", String.valueOf(pool.frameCount()));
@@ -121,6 +117,51 @@ public final class NativeMachine implements MemoryBackend {
         details.put("active", String.valueOf(active));
         return new BackendInfo(ID, "the Linux machine through FFM: memfd frames, reserved address spaces, "
                 + "/dev/shm shared pools", caps, domain.isolation(), details);
+    }
+
+    private static Set<Capability> capabilities(boolean pagemapReadable, boolean keys) {
+        Set<Capability> caps = EnumSet.of(Capability.SHARED_POOL, Capability.MULTI_PROCESS, Capability.HUGE_PAGES_2M);
+        if (pagemapReadable) {
+            caps.add(Capability.PHYSICAL_FRAMES);
+        }
+        if (keys) {
+            caps.add(Capability.ISOLATION);
+        }
+        return caps;
+    }
+
+    /**
+     * What this machine would offer if activated, found without creating a pool: whether the pagemap
+     * shows frame numbers and whether a protection key can be allocated (it is freed again at once).
+     */
+    static BackendInfo standbyInfo(Settings settings) {
+        boolean readable;
+        String pagemapText;
+        Pagemap probe = Pagemap.open();
+        try {
+            readable = probe.readable();
+            pagemapText = readable ? "readable" : "unavailable (" + probe.unavailableReason() + ")";
+        } finally {
+            probe.close();
+        }
+        String keysText;
+        boolean keys;
+        try {
+            ProtectionKeys.free(ProtectionKeys.allocate(0));
+            keys = true;
+            keysText = "available";
+        } catch (AepException e) {
+            keys = false;
+            keysText = "unavailable (" + e.getMessage() + ")";
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("pagemap", pagemapText);
+        details.put("pkeys", keysText);
+        details.put("poolFrames", String.valueOf(settings.poolBytes() / 4096));
+        details.put("shmDirectory", settings.shmDirectory().toString());
+        details.put("active", "false");
+        return new BackendInfo(ID, "the Linux machine through FFM (standby: no pool until activated)",
+                capabilities(readable, keys), keys ? Isolation.PKEY : Isolation.NONE, details);
     }
 
     @Override
