@@ -23,6 +23,7 @@ import org.aepdsm.api.memory.Protection;
 import org.aepdsm.api.memory.ProtectionDomain;
 import org.aepdsm.api.memory.SharedPool;
 import org.aepdsm.api.memory.SharedPoolSpec;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class ShutdownTest {
@@ -54,7 +55,7 @@ class ShutdownTest {
         shared.close();
     }
 
-    @Test
+    @RepeatedTest(5)
     void accessesRacingWithShutdownFailCleanly() throws Exception {
         SimMachine m = new SimMachine(MachineConfig.of(1, 16, 2));
         AddressSpace s = m.createAddressSpace(0, 2L << 20);
