@@ -67,9 +67,4 @@ final class PageTableZone implements TableFrames {
     synchronized long usedFrames() {
         return zone.frames() - zone.freeFrames();
     }
-
-    /** Frames of the zone. */
-    long frames() {
-        return zone.frames();
-    }
 }

@@ -150,11 +150,6 @@ final class SimFramePool implements FramePool {
         return buddy.freeRuns();
     }
 
-    /** The first frame of {@code [first, first + count)} that is not allocated, or -1. */
-    synchronized long firstFree(long first, long count) {
-        return buddy.firstFree(first, count);
-    }
-
     /**
      * Counts one more mapping of each frame, refusing unless every frame is allocated (atomically,
      * so an owner's concurrent free cannot slip in between).

@@ -1,6 +1,5 @@
 package org.aepdsm.backend.sim;
 
-import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -215,9 +214,8 @@ public final class SimMachine implements MemoryBackend {
                 region = createRegion(name, spec.size(), region);
                 created = true;
             }
-            Arena scope = Arena.ofShared();
             SimSharedPool pool = new SimSharedPool(this, region, created,
-                    memory.view(cxl.addressOf(region.firstFrame()), region.bytes(), scope), scope);
+                    memory.openView(cxl.addressOf(region.firstFrame()), region.bytes()));
             region.opened();
             openPools.add(pool);
             return pool;

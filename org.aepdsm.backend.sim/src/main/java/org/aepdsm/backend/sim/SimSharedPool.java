@@ -1,6 +1,5 @@
 package org.aepdsm.backend.sim;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import org.aepdsm.api.AepException;
@@ -9,29 +8,27 @@ import org.aepdsm.api.memory.SharedPool;
 import org.aepdsm.backend.sim.phys.PhysicalMemory;
 
 /**
- * One opening of a {@link SharedRegion}: its bytes seen through an arena of this handle, so that
+ * One opening of a {@link SharedRegion}: its bytes seen through a view of this handle, so that
  * {@link #close()} makes this handle's segment inaccessible while other handles keep theirs.
  *
  * <p>Thread-safety: all methods may be called from any thread; the segment is shared memory and
- * as racy as real memory. Ownership: the handle owns its arena; the machine owns the bytes and
- * closes every handle's arena before freeing them.
+ * as racy as real memory. Ownership: the handle owns its view; the machine owns the bytes and
+ * closes every handle's view before freeing them.
  */
 final class SimSharedPool implements SharedPool {
     private final SimMachine machine;
     private final SharedRegion region;
     private final boolean created;
     private final long size;
-    private final Arena scope;
-    private final MemorySegment segment;
+    private final PhysicalMemory.View view;
     private volatile boolean open = true;
 
-    SimSharedPool(SimMachine machine, SharedRegion region, boolean created, MemorySegment segment, Arena scope) {
+    SimSharedPool(SimMachine machine, SharedRegion region, boolean created, PhysicalMemory.View view) {
         this.machine = machine;
         this.region = region;
         this.created = created;
         this.size = region.bytes();
-        this.segment = segment;
-        this.scope = scope;
+        this.view = view;
     }
 
     @Override
@@ -58,7 +55,7 @@ final class SimSharedPool implements SharedPool {
         if (!open) {
             throw new AepException(Errno.ESTALE, "shared pool '" + region.name() + "' is closed");
         }
-        return segment;
+        return view.segment();
     }
 
     @Override
@@ -83,7 +80,7 @@ final class SimSharedPool implements SharedPool {
     void release() {
         if (open) {
             open = false;
-            PhysicalMemory.closeArena(scope);
+            view.close();
         }
     }
 

@@ -93,11 +93,6 @@ public final class PhysicalMemory implements AutoCloseable {
         return (int) k;
     }
 
-    /** Whether the memory can still be accessed. */
-    public boolean isOpen() {
-        return arena.scope().isAlive();
-    }
-
     /** Loads a little-endian word. */
     public long readLong(long pa) {
         return bank(pa).get(WORD, pa & OFFSET_MASK);
@@ -147,13 +142,38 @@ public final class PhysicalMemory implements AutoCloseable {
     }
 
     /**
-     * The bytes of a physical range seen through another arena, so that closing {@code scope}
-     * makes this view inaccessible while the memory itself stays. The caller must close
-     * {@code scope} before this memory is closed.
+     * The bytes of a physical range seen through an arena of their own, so that closing the view
+     * makes its segment inaccessible while the memory itself stays. Every view must be closed
+     * before this memory is.
      */
-    public MemorySegment view(long pa, long bytes, Arena scope) {
+    public View openView(long pa, long bytes) {
         MemorySegment r = range(pa, bytes);
-        return MemorySegment.ofAddress(r.address()).reinterpret(bytes, scope, null);
+        Arena scope = Arena.ofShared();
+        return new View(scope, MemorySegment.ofAddress(r.address()).reinterpret(bytes, scope, null));
+    }
+
+    /**
+     * A separately closable window on physical memory. Thread-safe; owned by whoever opened it.
+     */
+    public static final class View implements AutoCloseable {
+        private final Arena scope;
+        private final MemorySegment segment;
+
+        private View(Arena scope, MemorySegment segment) {
+            this.scope = scope;
+            this.segment = segment;
+        }
+
+        /** The bytes; inaccessible ({@link IllegalStateException}) once the view is closed. */
+        public MemorySegment segment() {
+            return segment;
+        }
+
+        /** Makes the segment inaccessible, even to threads using it now. Idempotent. */
+        @Override
+        public void close() {
+            closeArena(scope);
+        }
     }
 
     /**
@@ -169,7 +189,7 @@ public final class PhysicalMemory implements AutoCloseable {
      * Closes a shared arena even while other threads access its segments: their accesses fail
      * with {@link IllegalStateException}. Idempotent.
      */
-    public static void closeArena(Arena arena) {
+    private static void closeArena(Arena arena) {
         for (int i = 0; i < CLOSE_ATTEMPTS && arena.scope().isAlive(); i++) {
             try {
                 arena.close();
