@@ -151,10 +151,19 @@ public class CommandLineRunner {
     private void awaitReady() {
         long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
         while (System.currentTimeMillis() < deadline) {
-            if (context.getBundle(0).getState() == Bundle.ACTIVE && selector.active().isPresent()) {
+            if (context.getBundle(0).getState() == Bundle.ACTIVE && launcherReady() && selector.active().isPresent()) {
                 return;
             }
             pause();
+        }
+    }
+
+    /** Whether the launcher has started every bundle (it says so with {@code launcher.ready=true}). */
+    private boolean launcherReady() {
+        try {
+            return context.getServiceReferences((String) null, "(launcher.ready=true)") != null;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 

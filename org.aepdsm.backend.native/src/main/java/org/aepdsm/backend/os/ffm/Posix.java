@@ -39,6 +39,7 @@ final class Posix {
     static final int O_RDWR = 2;
     static final int O_CREAT = 0100;
     static final int O_CLOEXEC = 02000000;
+    static final int O_SYNC = 04010000;
     static final int MFD_CLOEXEC = 1;
     static final int FALLOC_FL_KEEP_SIZE = 1;
     static final int FALLOC_FL_PUNCH_HOLE = 2;
