@@ -54,7 +54,8 @@ import org.aepdsm.api.ownership.Topology;
  * page runs, carved the same way and released whole.
  *
  * <h2>Handles</h2>
- * A handle is {@code generation << 48 | offset of the object's bytes}. Every op
+ * A handle is {@code generation << 48 | offset of the object's bytes}, the generation
+ * being 15 bits so a handle is never negative. Every op
  * validates it: offset inside the data area and 8-aligned, page belonging to a span,
  * offset at a block's data start of that span's class and below its bump pointer
  * (or at a run's first byte), header magic and class, live state, generation equal
@@ -553,7 +554,7 @@ public final class AepAllocator {
                 na = SpanDescriptor.alloc(used + 1, bump, next);
             } else if (bump < SizeClasses.capacity(cls)) {
                 blk = base + (long) bump * b;
-                gen = (int) w.get(e + GEN) & 0xFFFF;
+                gen = (int) w.get(e + GEN) & ObjectHeader.GEN_MASK;
                 na = SpanDescriptor.alloc(used + 1, bump + 1, NIL);
             } else {
                 long rc = refill(geo, c, cls);
@@ -610,7 +611,7 @@ public final class AepAllocator {
 
     private int nextGen(Geometry geo, long e) {
         long gw = w.get(e + GEN);
-        return (int) ((gw & HELD) == 0 ? geo.salt : (gw & 0xFFFF) + 1) & 0xFFFF;
+        return (int) ((gw & HELD) == 0 ? geo.salt : (gw & 0xFFFF) + 1) & ObjectHeader.GEN_MASK;
     }
 
     private long carve(Geometry geo, int c, int cls) {
@@ -1522,7 +1523,7 @@ public final class AepAllocator {
         int cls = SpanDescriptor.cls(info);
         long h = w.lv(hdrOff);
         boolean marked = h != old && ObjectHeader.state(h) == REMOTE_FREE
-                && ObjectHeader.gen(h) == ((ObjectHeader.gen(old) + 1) & 0xFFFF);
+                && ObjectHeader.gen(h) == ((ObjectHeader.gen(old) + 1) & ObjectHeader.GEN_MASK);
         if (!marked) {
             return;
         }

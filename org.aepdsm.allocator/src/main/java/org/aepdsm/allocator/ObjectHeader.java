@@ -12,7 +12,8 @@ package org.aepdsm.allocator;
  * +------------+------+-------+-----+---------------------------------------------+
  * </pre>
  * The generation is the tag of the object's handles: freeing adds one, so every
- * handle of the previous life turns stale. {@code owner} is the owning client while
+ * handle of the previous life turns stale. Generations use 15 of the 16 bits
+ * ({@link #GEN_MASK}) so that a handle is never negative, which would read as an errno. {@code owner} is the owning client while
  * {@code OWNED}, the destination while {@code IN_FLIGHT} (sent, not yet received).
  * {@code local} counts references from clients on the object's home node (the node of
  * the client that carved its span), {@code remote} those from other nodes: the two
@@ -32,6 +33,9 @@ public final class ObjectHeader {
     /** Largest remote reference count. */
     public static final int MAX_REMOTE = (1 << 11) - 1;
 
+    /** Generations wrap within 15 bits. */
+    public static final int GEN_MASK = 0x7FFF;
+
     private static final long MAGIC = 0xAL;
 
     private ObjectHeader() {
@@ -39,13 +43,13 @@ public final class ObjectHeader {
 
     /** A live header. */
     public static long live(int gen, int cls, int state, int owner, int local, int remote) {
-        return ((long) (gen & 0xFFFF) << 48) | (MAGIC << 44) | ((long) cls << 37) | ((long) state << 35)
+        return ((long) (gen & GEN_MASK) << 48) | (MAGIC << 44) | ((long) cls << 37) | ((long) state << 35)
                 | ((long) owner << 23) | ((long) local << 11) | remote;
     }
 
     /** A free header linking to {@code next}. */
     public static long free(int gen, int cls, int state, int next) {
-        return ((long) (gen & 0xFFFF) << 48) | (MAGIC << 44) | ((long) cls << 37) | ((long) state << 35) | next;
+        return ((long) (gen & GEN_MASK) << 48) | (MAGIC << 44) | ((long) cls << 37) | ((long) state << 35) | next;
     }
 
     public static int gen(long h) {
