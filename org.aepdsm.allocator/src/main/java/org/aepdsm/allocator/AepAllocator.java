@@ -860,6 +860,30 @@ public final class AepAllocator {
         geo.log.clear(r);
     }
 
+    /** Puts a span that just got a free block right behind the active one, where refill looks first. */
+    private void moveToSecond(Geometry geo, int c, int cls, int s, int head) {
+        long ce = geo.layout.classEntry(c, cls);
+        long r = geo.layout.redo(c);
+        RedoLog log = geo.log;
+        log.begin(r);
+        listUnlink(geo, r, ce, s);
+        long he = entry(geo, head) + LINKS;
+        long hl = log.read(r, he);
+        int after = SpanDescriptor.next(hl);
+        log.write(r, entry(geo, s) + LINKS, SpanDescriptor.links(head, after));
+        log.write(r, he, SpanDescriptor.links(SpanDescriptor.prev(hl), s));
+        if (after != NIL_PAGE) {
+            long ae = entry(geo, after) + LINKS;
+            log.write(r, ae, SpanDescriptor.links(s, SpanDescriptor.next(log.read(r, ae))));
+        } else {
+            long cl = log.read(r, ce + PoolLayout.CL_LINKS);
+            log.write(r, ce + PoolLayout.CL_LINKS, SpanDescriptor.links(SpanDescriptor.prev(cl), s));
+        }
+        log.commit(r, OP_LIST);
+        log.apply(r);
+        log.clear(r);
+    }
+
     private void moveToTail(Geometry geo, int c, int cls, int s) {
         long ce = geo.layout.classEntry(c, cls);
         long r = geo.layout.redo(c);
@@ -1050,7 +1074,7 @@ public final class AepAllocator {
                 if (used == 1) {
                     releaseSlab(geo, c, cls, page);
                 } else {
-                    moveToFront(geo, c, cls, page);
+                    moveToSecond(geo, c, cls, page, head);
                 }
             }
         }
