@@ -269,7 +269,7 @@ public final class AepAllocator {
                 return liveObjects(geo);
             case ShadowEntry.PRINT_BITMAP:
                 countGlobal(op);
-                return printBitmap(geo);
+                return printBitmap(geo, out);
             case ShadowEntry.RECOVER:
                 countGlobal(op);
                 return recover(geo, a0);
@@ -1562,7 +1562,13 @@ public final class AepAllocator {
 
     // ------------------------------------------------------------------ PRINT_BITMAP and ownership queries
 
-    private long printBitmap(Geometry geo) {
+    /** PRINT_BITMAP to another stream; returns the allocated blocks printed, or EINVAL before INIT. */
+    public long printBitmap(PrintStream to) {
+        Geometry geo = g;
+        return geo == null && !ready() ? EINVAL : printBitmap(g, to);
+    }
+
+    private long printBitmap(Geometry geo, PrintStream out) {
         long total = 0;
         out.println("AEP-DSM pool: " + geo.segments + " segments of " + PoolLayout.PAGES_PER_SEGMENT + " x "
                 + PoolLayout.PAGE / 1024 + " KiB pages (S slab, R run, s/r their later pages, . free)");
