@@ -99,7 +99,7 @@ public final class AepAllocator {
 
     /** What this process caches of the pool header; rebuilt from the pool by any process. */
     private record Geometry(PoolLayout layout, RedoLog log, Mailbox box, int clients, int perNode, int segments,
-            int pages, long dataStart, long dataEnd, int salt) {
+            int pages, long dataStart, long dataEnd, int salt, long[] calls) {
     }
 
     private AepAllocator(MemorySegment pool, Topology topology, int mailboxSlots, boolean attach, PrintStream out) {
@@ -193,7 +193,8 @@ public final class AepAllocator {
 
     private Geometry geometry(PoolLayout l, int salt) {
         return new Geometry(l, new RedoLog(w), new Mailbox(w, l.mailboxSlots()), l.clients(),
-                l.topology().clientsPerNode(), l.segments(), l.pages(), l.dataStart(), l.dataEnd(), salt);
+                l.topology().clientsPerNode(), l.segments(), l.pages(), l.dataStart(), l.dataEnd(), salt,
+                new long[l.clients() * OPS]);
     }
 
     /**
@@ -285,15 +286,18 @@ public final class AepAllocator {
         w.xadd(PoolLayout.H_OPS + 8L * op, 1);
     }
 
-    private void countClient(Geometry geo, int c, int op) {
-        long off = geo.layout.client(c) + PoolLayout.C_OPS + 8L * op;
-        w.put(off, w.get(off) + 1);
+    /**
+     * Calls by a client are counted in this process only (each client's 16 counters are its own, written by
+     * its one thread): statistics, not allocator state, so they need not survive in the pool.
+     */
+    private static void countClient(Geometry geo, int c, int op) {
+        geo.calls[c * OPS + op]++;
     }
 
-    private void counted(Geometry geo, int c, long countOff, long bytesOff, long bytes) {
-        long base = geo.layout.client(c);
-        w.put(base + countOff, w.get(base + countOff) + 1);
-        w.put(base + bytesOff, w.get(base + bytesOff) + bytes);
+    /** The COUNT counters live in the pool: every process sees the same live-object count. */
+    private void counted(Geometry geo, int c, long countOff) {
+        long off = geo.layout.client(c) + countOff;
+        w.put(off, w.get(off) + 1);
     }
 
     private long liveObjects(Geometry geo) {
@@ -323,13 +327,18 @@ public final class AepAllocator {
         for (int op = 0; op < OPS; op++) {
             long n = w.get(PoolLayout.H_OPS + 8L * op);
             for (int c = 0; c < geo.clients; c++) {
-                n += w.get(geo.layout.client(c) + PoolLayout.C_OPS + 8L * op);
+                n += geo.calls[c * OPS + op];
             }
             calls.add(n);
         }
-        for (int c = 0; c < geo.clients; c++) {
-            long base = geo.layout.client(c);
-            liveBytes += w.get(base + PoolLayout.C_ALLOC_BYTES) - w.get(base + PoolLayout.C_FREE_BYTES);
+        for (int page = 0; page < geo.pages; page++) {
+            long e = entry(geo, page);
+            long info = w.get(e + INFO);
+            if (SpanDescriptor.kind(info) == SLAB) {
+                liveBytes += (long) liveBlocks(geo, page, info) * SizeClasses.blockSize(SpanDescriptor.cls(info));
+            } else if (SpanDescriptor.kind(info) == RUN && ObjectHeader.isLive(w.get(e + RUN_HEADER))) {
+                liveBytes += (SpanDescriptor.low(info) & 0xFFFFFFFFL) * PoolLayout.PAGE;
+            }
         }
         long pagesInUse = 0;
         int[] nodes = new int[geo.layout.nodes()];
@@ -391,8 +400,9 @@ public final class AepAllocator {
             }
             long base = geo.layout.pageStart(page);
             long rel = off - SizeClasses.HEADER_BYTES - base;
-            int b = SizeClasses.blockSize(cls);
-            if (rel < 0 || rel % b != 0 || rel / b >= SpanDescriptor.bump(w.get(e + ALLOC))) {
+            int idx = SizeClasses.blockIndex(cls, rel);
+            if (rel < 0 || (long) idx * SizeClasses.blockSize(cls) != rel
+                    || idx >= SpanDescriptor.bump(w.get(e + ALLOC))) {
                 return EINVAL;
             }
             hdrOff = base + rel;
@@ -445,7 +455,7 @@ public final class AepAllocator {
             }
             long base = geo.layout.pageStart(page);
             int b = SizeClasses.blockSize(cls);
-            long idx = (off - base) / b;
+            long idx = SizeClasses.blockIndex(cls, off - base);
             hdrOff = base + idx * b;
             if (off < hdrOff + SizeClasses.HEADER_BYTES || idx >= SpanDescriptor.bump(w.get(e + ALLOC))) {
                 return EINVAL;
@@ -577,7 +587,7 @@ public final class AepAllocator {
             }
             w.put(e + ALLOC, na);
             geo.log.clear(r);
-            counted(geo, c, PoolLayout.C_ALLOC_COUNT, PoolLayout.C_ALLOC_BYTES, b);
+            counted(geo, c, PoolLayout.C_ALLOC_COUNT);
             return ((long) gen << GlobalRef.OFFSET_BITS) | (blk + SizeClasses.HEADER_BYTES);
         }
         return ENOMEM;
@@ -676,7 +686,7 @@ public final class AepAllocator {
         log.apply(r);
         fillBodies(geo, page, pages);
         log.clear(r);
-        counted(geo, c, PoolLayout.C_ALLOC_COUNT, PoolLayout.C_ALLOC_BYTES, pages * PoolLayout.PAGE);
+        counted(geo, c, PoolLayout.C_ALLOC_COUNT);
         return ((long) gen << GlobalRef.OFFSET_BITS) | geo.layout.pageStart(page);
     }
 
@@ -1010,8 +1020,30 @@ public final class AepAllocator {
             countGlobal(ShadowEntry.FREE);
             return EINVAL;
         }
-        countClient(geo, (int) client, ShadowEntry.FREE);
-        return freeAs(geo, (int) client, handle);
+        int c = (int) client;
+        countClient(geo, c, ShadowEntry.FREE);
+        // Fast path: a slab block in a one-page span the caller carved; anything else takes the general path.
+        long off = handle & MASK;
+        if (handle > 0 && off >= geo.dataStart + SizeClasses.HEADER_BYTES && off < geo.dataEnd) {
+            int page = (int) ((off - geo.dataStart) >>> PoolLayout.PAGE_SHIFT);
+            long e = entry(geo, page);
+            long info = w.get(e + INFO);
+            int cls = SpanDescriptor.cls(info);
+            if (SpanDescriptor.kind(info) == SLAB && SpanDescriptor.owner(info) == c && cls < SizeClasses.count()) {
+                long base = geo.layout.pageStart(page);
+                long rel = off - SizeClasses.HEADER_BYTES - base;
+                int idx = SizeClasses.blockIndex(cls, rel);
+                long hdrOff = base + rel;
+                long a = w.get(e + ALLOC);
+                if ((long) idx * SizeClasses.blockSize(cls) == rel && idx < SpanDescriptor.bump(a)) {
+                    long h = w.lv(hdrOff);
+                    if (h == ObjectHeader.live((int) (handle >>> GlobalRef.OFFSET_BITS), cls, OWNED, c, 0, 0)) {
+                        return freeLocal(geo, c, cls, page, e, hdrOff, idx, h);
+                    }
+                }
+            }
+        }
+        return freeAs(geo, c, handle);
     }
 
     private long freeAs(Geometry geo, int c, long handle) {
@@ -1034,7 +1066,7 @@ public final class AepAllocator {
             int page = pageOfEntry(geo, e);
             long info = w.get(e + INFO);
             int cls = SpanDescriptor.cls(info);
-            int idx = (int) ((hdrOff - geo.layout.pageStart(page)) / SizeClasses.blockSize(cls));
+            int idx = SizeClasses.blockIndex(cls, hdrOff - geo.layout.pageStart(page));
             int spanOwner = SpanDescriptor.owner(info);
             if (spanOwner == c) {
                 return freeLocal(geo, c, cls, page, e, hdrOff, idx, h);
@@ -1067,7 +1099,7 @@ public final class AepAllocator {
         w.put(hdrOff, nh);
         w.put(e + ALLOC, na);
         geo.log.clear(r);
-        counted(geo, c, PoolLayout.C_FREE_COUNT, PoolLayout.C_FREE_BYTES, SizeClasses.blockSize(cls));
+        counted(geo, c, PoolLayout.C_FREE_COUNT);
         if (used == 1 || wasFull) {
             int head = SpanDescriptor.prev(w.get(geo.layout.classEntry(c, cls) + PoolLayout.CL_LINKS));
             if (head != page) {
@@ -1102,7 +1134,7 @@ public final class AepAllocator {
         log.step(r, 1);
         w.xadd(geo.layout.classEntry(spanOwner, cls) + PoolLayout.CL_SIGNAL, 1);
         log.clear(r);
-        counted(geo, c, PoolLayout.C_FREE_COUNT, PoolLayout.C_FREE_BYTES, SizeClasses.blockSize(cls));
+        counted(geo, c, PoolLayout.C_FREE_COUNT);
         return 0;
     }
 
@@ -1127,7 +1159,7 @@ public final class AepAllocator {
         releasePages(geo, page, pages);
         log.step(r, 1);
         log.clear(r);
-        counted(geo, c, PoolLayout.C_FREE_COUNT, PoolLayout.C_FREE_BYTES, pages * PoolLayout.PAGE);
+        counted(geo, c, PoolLayout.C_FREE_COUNT);
         return 0;
     }
 
@@ -1446,11 +1478,10 @@ public final class AepAllocator {
                 if (committed) {
                     log.apply(r);
                     // The counters follow the record's end; a replayed record counts here instead.
-                    int b = SizeClasses.blockSize(ObjectHeader.cls(w.get(r + RedoLog.W_PAIRS + 8)));
                     if (op == OP_MALLOC) {
-                        counted(geo, c, PoolLayout.C_ALLOC_COUNT, PoolLayout.C_ALLOC_BYTES, b);
+                        counted(geo, c, PoolLayout.C_ALLOC_COUNT);
                     } else {
-                        counted(geo, c, PoolLayout.C_FREE_COUNT, PoolLayout.C_FREE_BYTES, b);
+                        counted(geo, c, PoolLayout.C_FREE_COUNT);
                     }
                 }
             }
@@ -1459,8 +1490,7 @@ public final class AepAllocator {
                     log.apply(r);
                     fillBodies(geo, log.arg(r, 0), log.arg(r, 1));
                     if (log.arg(r, 2) == 1) {
-                        counted(geo, c, PoolLayout.C_ALLOC_COUNT, PoolLayout.C_ALLOC_BYTES,
-                                log.arg(r, 1) * PoolLayout.PAGE);
+                        counted(geo, c, PoolLayout.C_ALLOC_COUNT);
                     }
                 }
             }
@@ -1470,8 +1500,7 @@ public final class AepAllocator {
                     if (log.step(r) < 1) {
                         releasePages(geo, log.arg(r, 0), log.arg(r, 1));
                         if (log.arg(r, 2) == 1) {
-                            counted(geo, c, PoolLayout.C_FREE_COUNT, PoolLayout.C_FREE_BYTES,
-                                    log.arg(r, 1) * PoolLayout.PAGE);
+                            counted(geo, c, PoolLayout.C_FREE_COUNT);
                         }
                     }
                 }
@@ -1555,7 +1584,7 @@ public final class AepAllocator {
             int idx = (int) ((hdrOff - geo.layout.pageStart(page)) / SizeClasses.blockSize(cls));
             pushRemote(e, hdrOff, h, idx);
             int freer = (int) ((r - geo.layout.redo(0)) / PoolLayout.CLIENT_BYTES);
-            counted(geo, freer, PoolLayout.C_FREE_COUNT, PoolLayout.C_FREE_BYTES, SizeClasses.blockSize(cls));
+            counted(geo, freer, PoolLayout.C_FREE_COUNT);
         }
         w.xadd(geo.layout.classEntry(SpanDescriptor.owner(info), cls) + PoolLayout.CL_SIGNAL, 1);
     }

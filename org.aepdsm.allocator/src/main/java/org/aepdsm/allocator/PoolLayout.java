@@ -7,12 +7,12 @@ import org.aepdsm.api.ownership.Topology;
  * offsets from the pool's start, so any process that maps the pool can use it.
  *
  * <pre>
- *  0            pool header (4 KiB): magic, version, geometry, epoch, init state, op counters
+ *  0            pool header (4 KiB): magic, version, geometry, epoch, init state, counters of client-less ops
  *  nodeArea     per node, 64 B: segment scan hint, statistics
  *  segmentTable per segment, 8 B: owner node + 1 (bits 32..39) | page-claim mask (bits 0..31)
  *  pageMap      per page, 64 B: the span descriptor of the span starting there, or the head of the span
  *               the page belongs to (see {@link Spans})
- *  clientArea   per client, 4 KiB: redo log (1 KiB), op counters, allocation counters, class table
+ *  clientArea   per client, 4 KiB: redo log (1 KiB), allocation and free counters, segment hint, class table
  *  rings        per client, then per node: a mailbox ring (128 B of indices + slots x 32 B cells)
  *  dataStart    (64 KiB aligned) segments x 512 KiB of 16 KiB pages: slab spans and page runs
  * </pre>
@@ -50,8 +50,7 @@ public final class PoolLayout {
     static final int PAGE_ENTRY = 64;
     static final int CLIENT_BYTES = 4096;
     /** Client area offsets. */
-    static final int C_REDO = 0, C_OPS = 1024, C_ALLOC_COUNT = 1152, C_FREE_COUNT = 1160, C_ALLOC_BYTES = 1168,
-            C_FREE_BYTES = 1176, C_SEGMENT_HINT = 1184, C_CLASSES = 1280;
+    static final int C_REDO = 0, C_ALLOC_COUNT = 1152, C_FREE_COUNT = 1160, C_SEGMENT_HINT = 1184, C_CLASSES = 1280;
     /** Class table entry: links (head, tail), remote-free signal counter, signals seen. */
     static final int CLASS_ENTRY = 32, CL_LINKS = 0, CL_SIGNAL = 8, CL_SEEN = 16;
     /** Ring offsets. */

@@ -33,6 +33,7 @@ public final class SizeClasses {
     private static final int[] PAGES;
     private static final int[] CAPACITY;
     private static final byte[] BY_EIGHTHS;
+    private static final long[] RECIPROCAL;
 
     static {
         int[] sizes = new int[64];
@@ -56,6 +57,10 @@ public final class SizeClasses {
             }
             PAGES[c] = p;
             CAPACITY[c] = p * PoolLayout.PAGE / b;
+        }
+        RECIPROCAL = new long[n];
+        for (int k = 0; k < n; k++) {
+            RECIPROCAL[k] = (1L << 40) / BLOCK[k] + 1;
         }
         BY_EIGHTHS = new byte[MAX_BLOCK / 8 + 1];
         int c = 0;
@@ -89,6 +94,14 @@ public final class SizeClasses {
     /** Block size of a class, header included. */
     public static int blockSize(int cls) {
         return BLOCK[cls];
+    }
+
+    /**
+     * {@code offset / blockSize(cls)} for an offset inside one span (below 2^20), by multiplication: the
+     * reciprocal's error stays below one part in 2^20 of a block, so the quotient is exact.
+     */
+    public static int blockIndex(int cls, long offset) {
+        return (int) ((offset * RECIPROCAL[cls]) >>> 40);
     }
 
     /** Bytes a client may use in a block of the class. */

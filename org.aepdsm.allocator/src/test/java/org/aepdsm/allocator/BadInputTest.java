@@ -64,6 +64,7 @@ class BadInputTest extends PoolFixture {
     void staleHandlesAnswerEstale() {
         long wrongTag = slab ^ (1L << 48);
         refused("free with another generation", ESTALE, () -> free(1, wrongTag));
+        refused("free with the sign bit set on the tag", ESTALE, () -> free(1, slab | Long.MIN_VALUE));
         long h = mallocOk(1, 64);
         assertEquals(0, free(1, h));
         refused("double free", ESTALE, () -> free(1, h));
