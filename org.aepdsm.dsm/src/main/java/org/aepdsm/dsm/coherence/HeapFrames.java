@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
  */
 public final class HeapFrames implements PageFrames {
     private final Arena arena = Arena.ofShared();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final MemorySegment segment;
 
     public HeapFrames(long size) {
@@ -52,6 +53,8 @@ public final class HeapFrames implements PageFrames {
 
     @Override
     public void close() {
-        arena.close();
+        if (closed.compareAndSet(false, true)) {
+            arena.close();
+        }
     }
 }

@@ -112,7 +112,8 @@ public final class PageDirectory {
                     return;
                 }
                 e.owners = add(e.owners, requester);
-                deliver.accept(new Grant.Data(data));
+                // the origin's own read fault: obtain() already put the copy in place here
+                deliver.accept(requester == self ? new Grant.NoData() : new Grant.Data(data));
                 return;
             }
             byte[] data = has ? null : obtain(e, page, true);

@@ -82,7 +82,7 @@ public final class Region implements DsmRegion, AutoCloseable {
         this.channel = channel;
         this.requests = requests;
         int self = channel.localNode();
-        PageFrames frames = source.create(name, size, this::fault);
+        PageFrames frames = source.create(name, size, origin == self, this::kernelFault);
         this.pages = new LocalPages(frames, size / LocalPages.PAGE_SIZE,
                 origin == self ? LocalPages.EXCLUSIVE : LocalPages.INVALID);
         this.directory = origin == self ? new PageDirectory(name, self, pages, new RemoteHolders()) : null;
@@ -210,6 +210,15 @@ public final class Region implements DsmRegion, AutoCloseable {
         } finally {
             inflight.remove(page, mine);
         }
+    }
+
+    /** A fault the kernel reported on the mapped region: run the protocol unless the page is valid already. */
+    private void kernelFault(long page, boolean write) {
+        byte s = pages.stateNow(page);
+        if (s == LocalPages.EXCLUSIVE || s == LocalPages.SHARED && !write) {
+            return;
+        }
+        fault(page, write);
     }
 
     private static String strip(String message) {

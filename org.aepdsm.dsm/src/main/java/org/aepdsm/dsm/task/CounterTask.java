@@ -45,6 +45,11 @@ public final class CounterTask implements MigratableTask {
         return t.state();
     }
 
+    /** Steps the task runs in all. */
+    public int steps() {
+        return steps;
+    }
+
     @Override
     public boolean step(TaskContext context) {
         DsmRegion r = context.region(region);
