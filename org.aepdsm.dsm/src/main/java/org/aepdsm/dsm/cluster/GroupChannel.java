@@ -1,6 +1,7 @@
 package org.aepdsm.dsm.cluster;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -25,7 +26,8 @@ import org.jgroups.util.ExtendedUUID;
 /**
  * One node's JGroups channel: membership by node id, and unicast/multicast of byte frames.
  *
- * <p>Node ids travel inside each member's address (an {@link ExtendedUUID} with key {@code dsm.node}),
+ * <p>Node ids travel inside each member's address (an {@link ExtendedUUID} with key {@code dsm.node},
+ * the id in decimal ASCII),
  * so every member maps addresses to ids without extra messages. Unicasts are regular (not OOB)
  * messages: JGroups delivers those of one sender in order, one at a time, which the page protocol
  * relies on. Frames are handed to the {@link Sink} on JGroups' delivery thread; the sink must not
@@ -62,7 +64,7 @@ public final class GroupChannel implements AutoCloseable {
             String name = "node-" + config.nodeId();
             channel.setName(name);
             channel.addAddressGenerator(() -> ExtendedUUID.randomUUID(name)
-                    .put(NODE_KEY, ByteBuffer.allocate(4).putInt(config.nodeId()).array()));
+                    .put(NODE_KEY, Integer.toString(config.nodeId()).getBytes(StandardCharsets.US_ASCII)));
             channel.setReceiver(new Receiver() {
                 @Override
                 public void receive(Message msg) {
@@ -131,8 +133,8 @@ public final class GroupChannel implements AutoCloseable {
     private static int nodeOf(Address address) {
         if (address instanceof ExtendedUUID u) {
             byte[] id = u.get(NODE_KEY);
-            if (id != null && id.length == 4) {
-                return ByteBuffer.wrap(id).getInt();
+            if (id != null) {
+                return Integer.parseInt(new String(id, StandardCharsets.US_ASCII));
             }
         }
         throw new IllegalStateException("member " + address + " carries no DSM node id");
