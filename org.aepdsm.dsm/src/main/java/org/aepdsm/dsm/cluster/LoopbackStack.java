@@ -50,6 +50,8 @@ public final class LoopbackStack {
             tcp.setBindPort(config.bindPort());
             tcp.setPortRange(config.portRange());
             tcp.disableDiagnostics();
+            // a fault is a few small request/response frames: Nagle plus delayed ACKs would add 40 ms to each
+            tcp.tcpNodelay(true);
             stack.add(tcp);
             TCPPING ping = new TCPPING();
             ping.setInitialHosts(config.initialMembers());
@@ -75,7 +77,7 @@ public final class LoopbackStack {
         stack.add(new NAKACK2());
         stack.add(new UNICAST3());
         stack.add(new STABLE());
-        stack.add(new GMS().setJoinTimeout(1000).setLeaveTimeout(1000));
+        stack.add(new GMS().setJoinTimeout(1000).setLeaveTimeout(1000).printLocalAddress(false));
         stack.add(new UFC());
         stack.add(new MFC());
         stack.add(new FRAG4());
