@@ -64,23 +64,48 @@ public final class DsmComponent implements DsmCluster {
         String fault_path() default "sim";
     }
 
+    // Joining opens TCP ports and talks to other JVMs, so it waits for the first use of the service
+    // rather than happening in every runtime that merely has this bundle installed.
     private volatile DsmNode node;
+    private volatile Config config;
 
     @Activate
-    void activate(Config config) {
-        node = join(config);
+    void activate(Config configuration) {
+        config = configuration;
     }
 
     @Modified
-    void modified(Config config) {
+    synchronized void modified(Config configuration) {
         DsmNode old = node;
-        old.close();
-        node = join(config);
+        node = null;
+        config = configuration;
+        if (old != null) {
+            old.close();
+        }
     }
 
     @Deactivate
-    void deactivate() {
-        node.close();
+    synchronized void deactivate() {
+        DsmNode old = node;
+        node = null;
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /** This JVM's node, joining the cluster on first use. */
+    private DsmNode node() {
+        DsmNode n = node;
+        if (n == null) {
+            synchronized (this) {
+                n = node;
+                if (n == null) {
+                    n = join(config);
+                    node = n;
+                }
+            }
+        }
+        return n;
     }
 
     static ClusterConfig clusterConfig(Config c) {
@@ -97,36 +122,36 @@ public final class DsmComponent implements DsmCluster {
 
     @Override
     public int localNode() {
-        return node.localNode();
+        return node().localNode();
     }
 
     @Override
     public List<NodeInfo> members() {
-        return node.members();
+        return node().members();
     }
 
     @Override
     public DsmRegion region(String name, long size) {
-        return node.region(name, size);
+        return node().region(name, size);
     }
 
     @Override
     public DsmRegion region(String name) {
-        return node.region(name);
+        return node().region(name);
     }
 
     @Override
     public long start(Class<? extends MigratableTask> type, byte[] initialState, int n) {
-        return node.start(type, initialState, n);
+        return node().start(type, initialState, n);
     }
 
     @Override
     public void migrate(long task, int n) {
-        node.migrate(task, n);
+        node().migrate(task, n);
     }
 
     @Override
     public List<TaskInfo> tasks() {
-        return node.tasks();
+        return node().tasks();
     }
 }
