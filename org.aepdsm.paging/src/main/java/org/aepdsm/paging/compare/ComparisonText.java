@@ -42,9 +42,9 @@ public final class ComparisonText {
         }
         sb.append('\n');
         sb.append(String.format("replay of %d accesses:%n", r.replayed()));
-        sb.append(String.format("  %-46s buddy %10d   ca %10d%n", "TLB misses (sim TLB model, 4 KiB entries)",
+        sb.append(String.format("  %-48s buddy %10d   ca %10d%n", "TLB misses (sim TLB model, 4 KiB entries)",
                 r.buddy().stats().tlbMisses(), r.ca().stats().tlbMisses()));
-        sb.append(String.format("  %-46s buddy %10d   ca %10d%n",
+        sb.append(String.format("  %-48s buddy %10d   ca %10d%n",
                 "Range TLB misses (" + PlacementComparison.RANGE_TLB_ENTRIES + "-entry LRU over Range runs)",
                 r.buddy().rangeTlbMisses(), r.ca().rangeTlbMisses()));
         long b99 = r.buddy().report().of(MappingKind.RANGE).target(99).entries();
