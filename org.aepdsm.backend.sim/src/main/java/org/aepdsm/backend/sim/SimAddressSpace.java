@@ -22,6 +22,7 @@ import org.aepdsm.api.memory.Protection;
 import org.aepdsm.api.memory.Translation;
 import org.aepdsm.api.paging.PageMap;
 import org.aepdsm.api.paging.PlacementPolicy;
+import org.aepdsm.backend.sim.frame.ContiguityPlacement;
 import org.aepdsm.backend.sim.paging.PageTable;
 import org.aepdsm.backend.sim.paging.Pte;
 import org.aepdsm.backend.sim.paging.Tlb;
@@ -76,6 +77,8 @@ final class SimAddressSpace implements AddressSpace {
     private final long walkReferenceNs;
     private volatile boolean closed;
     private volatile FaultHandler handler;
+    /** Contiguity-aware placement while that policy is chosen, null for the buddy allocator (the default). */
+    private volatile ContiguityPlacement placement;
 
     private long accesses;
     private long tlbHits;
@@ -209,6 +212,9 @@ final class SimAddressSpace implements AddressSpace {
             List<Vma> hit = overlapping(address, end);
             checkNoSplit(hit, address, end, "unmap");
             table.clear(address, end, this::release);
+            if (placement != null) {
+                placement.forget(address >>> 12, end >>> 12);
+            }
             for (Vma v : hit) {
                 vmas.remove(v.start());
                 if (v.start() < address) {
@@ -616,9 +622,11 @@ final class SimAddressSpace implements AddressSpace {
                     + Long.toHexString(va) + " (seed " + machine.config().seed() + ")");
         }
         SimFramePool pool = machine.dram(node);
+        ContiguityPlacement ca = placement;
         long frame;
         try {
-            frame = pool.allocatePinned(ps.order());
+            frame = ca == null ? pool.allocatePinned(ps.order())
+                    : ca.place(v.start() >>> 12, v.length() >>> 12, page >>> 12, ps.order());
         } catch (AepException e) {
             throw new AepException(e.errno(), "demand fault at address 0x" + Long.toHexString(va) + ": "
                     + e.getMessage(), e);
@@ -692,23 +700,33 @@ final class SimAddressSpace implements AddressSpace {
     @Override
     public PlacementPolicy placementPolicy() {
         checkUsable();
-        return PlacementPolicy.BUDDY;
+        return placement == null ? PlacementPolicy.BUDDY : PlacementPolicy.CONTIGUITY_AWARE;
     }
 
     /**
-     * Only {@link PlacementPolicy#BUDDY} is available: contiguity-aware placement is not built
-     * into the sim backend yet and is refused with {@code EOPNOTSUPP}.
+     * {@link PlacementPolicy#BUDDY} takes demand-filled frames from the buddy allocator;
+     * {@link PlacementPolicy#CONTIGUITY_AWARE} places them with a {@link ContiguityPlacement} over
+     * the node's pool. Choosing the policy already in force keeps its state; switching drops the
+     * offset records. Pages already present stay where they are.
      */
     @Override
     public void setPlacementPolicy(PlacementPolicy policy) {
-        checkUsable();
-        if (policy == null) {
-            throw new AepException(Errno.EINVAL, "placement policy is null");
+        synchronized (lock) {
+            checkUsable();
+            if (policy == null) {
+                throw new AepException(Errno.EINVAL, "placement policy is null");
+            }
+            if (policy == PlacementPolicy.BUDDY) {
+                placement = null;
+            } else if (placement == null) {
+                placement = new ContiguityPlacement(new PoolPlacementFrames(machine.dram(node)));
+            }
         }
-        if (policy != PlacementPolicy.BUDDY) {
-            throw new AepException(Errno.EOPNOTSUPP, "placement policy " + policy
-                    + " is not supported by the sim backend yet; only BUDDY is");
-        }
+    }
+
+    /** The contiguity-aware placement in force, or null under the buddy policy (for tests and tools). */
+    ContiguityPlacement contiguityPlacement() {
+        return placement;
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.aepdsm.api.memory.ProtectionDomain;
 import org.aepdsm.api.memory.SharedPool;
 import org.aepdsm.api.memory.SharedPoolSpec;
 import org.aepdsm.api.memory.Tier;
+import org.aepdsm.backend.sim.frame.OffsetRecords;
 import org.aepdsm.backend.sim.phys.PhysicalMemory;
 
 /**
@@ -126,7 +127,8 @@ public final class SimMachine implements MemoryBackend {
         d.put("tlb", "l1-4k=" + c.tlb().l1Entries4k() + " l1-2m=" + c.tlb().l1Entries2m() + " l1-1g="
                 + c.tlb().l1Entries1g() + " l1Ways=" + c.tlb().l1Ways() + " l2=" + c.tlb().l2Entries() + " l2Ways="
                 + c.tlb().l2Ways());
-        d.put("placement", "BUDDY");
+        d.put("placement", "BUDDY by default; CONTIGUITY_AWARE per address space (next-fit over sorted free runs, "
+                + OffsetRecords.CAPACITY + " offset records per VMA)");
         // The model tracks who is inside the isolated space but cannot stop a raw MemorySegment access,
         // so it does not claim the ISOLATION capability.
         d.put("isolationEnforced", "no (inside/outside tracked per thread; raw segment access is not stopped)");
@@ -148,9 +150,24 @@ public final class SimMachine implements MemoryBackend {
         return "sim";
     }
 
+    /** The description, with the contiguity-aware address spaces named in {@code placement} while active. */
     @Override
     public BackendInfo info() {
-        return info;
+        if (!active) {
+            return info;
+        }
+        List<Long> ca = new ArrayList<>();
+        for (SimAddressSpace s : spaces.values()) {
+            if (s.contiguityPlacement() != null) {
+                ca.add(s.id());
+            }
+        }
+        if (ca.isEmpty()) {
+            return info;
+        }
+        Map<String, String> d = new LinkedHashMap<>(info.details());
+        d.put("placement", d.get("placement") + "; CONTIGUITY_AWARE in spaces " + ca);
+        return new BackendInfo(info.id(), info.description(), info.capabilities(), info.isolation(), d);
     }
 
     @Override
