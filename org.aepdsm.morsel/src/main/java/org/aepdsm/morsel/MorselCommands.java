@@ -98,6 +98,8 @@ public final class MorselCommands {
             @Descriptor("largest object size") @Parameter(names = {"-m", "--max"}, absentValue = "8G") String max,
             @Descriptor("PNG file for the chart") @Parameter(names = {"-o", "--out"}, absentValue = "morsel-eval.png")
             String out) {
-        return console.eval(max, out, line -> System.out.println("morsel:eval " + line));
+        // Gogo's one-shot runner captures System.out into the session itself, so progress lines are not
+        // printed while the command runs; the returned table is the result.
+        return console.eval(max, out, line -> { });
     }
 }
