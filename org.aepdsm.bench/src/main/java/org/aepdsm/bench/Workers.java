@@ -46,10 +46,14 @@ final class Workers {
         }
         boolean interrupted = false;
         for (Thread t : threads) {
-            while (true) {
+            while (t.isAlive()) {
+                if (failure.get() != null && barrier != null) {
+                    // A worker that reaches the barrier after the breaker reset it would wait for a new
+                    // generation forever; breaking it again until every worker is out releases it.
+                    barrier.reset();
+                }
                 try {
-                    t.join();
-                    break;
+                    t.join(50);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }

@@ -213,7 +213,7 @@ final class KvPeers {
             });
             ts[t].start();
         }
-        Spin.joinAll(ts);
+        Spin.joinAll(ts, barrier, failure);
         long end = System.nanoTime();
         if (failure.get() != null) {
             throw new IllegalStateException(peer + " failed", failure.get());

@@ -191,7 +191,7 @@ final class PagerankPeer {
             });
             ts[w].start();
         }
-        Spin.joinAll(ts);
+        Spin.joinAll(ts, barrier, failure);
         if (failure.get() != null) {
             throw new IllegalStateException("heap-objects pagerank failed", failure.get());
         }

@@ -1,5 +1,8 @@
 package org.aepdsm.bench.peer;
 
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
  * The originals' {@code do_work} spin and thread joining, shared by the peers. Stateless.
  */
@@ -24,12 +27,22 @@ final class Spin {
 
     /** Joins every thread, keeping an interrupt for the caller. */
     static void joinAll(Thread[] threads) {
+        joinAll(threads, null, null);
+    }
+
+    /**
+     * Joins every thread; once {@code failure} is set, keeps breaking {@code barrier} so no worker waits for one
+     * that has failed.
+     */
+    static void joinAll(Thread[] threads, CyclicBarrier barrier, AtomicReference<Throwable> failure) {
         boolean interrupted = false;
         for (Thread t : threads) {
-            while (true) {
+            while (t.isAlive()) {
+                if (barrier != null && failure.get() != null) {
+                    barrier.reset();
+                }
                 try {
-                    t.join();
-                    break;
+                    t.join(50);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
