@@ -114,12 +114,21 @@ public final class BenchRunner {
      * @throws AepException EIO naming the benchmarks that failed, after the others have run
      */
     public List<RunReport> suite(List<String> extra, PrintStream out) {
+        return suite(extra, out, java.util.Arrays.stream(BenchmarkKind.values()).map(BenchmarkKind::seedArgs)
+                .toList());
+    }
+
+    /**
+     * As {@link #suite(List, PrintStream)} with other arguments for each benchmark, in {@link BenchmarkKind}
+     * order (smaller runs of the same suite).
+     */
+    public List<RunReport> suite(List<String> extra, PrintStream out, List<List<String>> argsPerBenchmark) {
         List<RunReport> reports = new ArrayList<>();
         Map<String, String> failures = new LinkedHashMap<>();
         BenchmarkKind[] kinds = BenchmarkKind.values();
         for (int i = 0; i < kinds.length; i++) {
             BenchmarkKind k = kinds[i];
-            List<String> args = new ArrayList<>(k.seedArgs());
+            List<String> args = new ArrayList<>(argsPerBenchmark.get(i));
             args.addAll(extra);
             out.println(String.format(Locale.ROOT, "=== [%d/%d] %s %s ===", i + 1, kinds.length, k.programName(),
                     String.join(" ", args)));
