@@ -1,5 +1,9 @@
 package org.aepdsm.console;
 
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +37,11 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(immediate = true)
 public class CommandLineRunner {
     private static final long READY_TIMEOUT_MS = 30_000;
+    // The process's own descriptors: System.out and System.err are Gogo's per-thread streams inside the
+    // framework, and a session writing to them would write back into itself.
+    private static final InputStream STDIN = new FileInputStream(FileDescriptor.in);
+    private static final PrintStream STDOUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
+    private static final PrintStream STDERR = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
 
     @Reference
     private CommandProcessor processor;
@@ -71,12 +80,18 @@ public class CommandLineRunner {
     }
 
     private int interactive() {
-        CommandSession session = processor.createSession(System.in, System.out, System.err);
+        awaitReady();
+        awaitCommand("gogo:gosh");
+        CommandSession session = processor.createSession(STDIN, STDOUT, STDERR);
         try {
             session.execute("gosh --login --noshutdown");
             return 0;
         } catch (Exception e) {
-            System.err.println("shell ended: " + e.getMessage());
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            STDERR.println("shell ended: " + cause);
             return 1;
         } finally {
             session.close();
@@ -85,8 +100,8 @@ public class CommandLineRunner {
 
     /** Runs a command line as described in the class comment; returns the exit status. */
     int runOnce(String line) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
+        PrintStream out = STDOUT;
+        PrintStream err = STDERR;
         awaitReady();
         List<String> statements;
         try {
@@ -95,14 +110,15 @@ public class CommandLineRunner {
             err.println("error: " + e.getMessage());
             return 2;
         }
-        CommandSession session = processor.createSession(System.in, out, err);
+        CommandSession session = processor.createSession(STDIN, out, err);
         try {
             for (String statement : statements) {
                 awaitCommand(CommandLine.commandOf(statement));
                 try {
                     Object result = session.execute(statement);
                     if (result != null) {
-                        out.println(result instanceof CharSequence cs ? cs : session.format(result, Converter.INSPECT));
+                        CharSequence text = result instanceof CharSequence cs ? cs : session.format(result, Converter.INSPECT);
+                        out.println(text.toString().stripTrailing());
                     }
                     out.flush();
                 } catch (Exception e) {
@@ -136,10 +152,19 @@ public class CommandLineRunner {
     private void awaitReady() {
         long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
         while (System.currentTimeMillis() < deadline) {
-            if (context.getBundle(0).getState() == Bundle.ACTIVE && selector.active().isPresent()) {
+            if (context.getBundle(0).getState() == Bundle.ACTIVE && launcherReady() && selector.active().isPresent()) {
                 return;
             }
             pause();
+        }
+    }
+
+    /** Whether the launcher has started every bundle (it says so with {@code launcher.ready=true}). */
+    private boolean launcherReady() {
+        try {
+            return context.getServiceReferences((String) null, "(launcher.ready=true)") != null;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -16,6 +16,8 @@ import javax.inject.Inject;
 
 import org.aepdsm.api.AepException;
 import org.aepdsm.api.Errno;
+import org.aepdsm.api.entry.AepClient;
+import org.aepdsm.api.entry.ShadowEntry;
 import org.aepdsm.api.memory.AddressSpace;
 import org.aepdsm.api.memory.MemoryBackend;
 import org.aepdsm.api.memory.PageSize;
@@ -148,6 +150,42 @@ public class BackendSwapIT {
             throw err;
         }
         assertTrue("the consumer met stale objects across the swaps", stale.get() > 0);
+    }
+
+    private ShadowEntry entryOn(String backendId) throws Exception {
+        Filter f = context.createFilter("(&(objectClass=" + ShadowEntry.class.getName() + ")(aepdsm.backend="
+                + backendId + "))");
+        ServiceTracker<ShadowEntry, ShadowEntry> t = new ServiceTracker<>(context, f, null);
+        t.open();
+        try {
+            return Await.value("shadow entry on " + backendId, TIMEOUT, t::getService);
+        } finally {
+            t.close();
+        }
+    }
+
+    @Test
+    public void theAllocatorRebindsAndHandlesFromTheOldBackendAreStale() throws Exception {
+        assertEquals("active backend: sim", run("aep:use sim"));
+        awaitActive("sim");
+        ShadowEntry onSim = entryOn("sim");
+        long handle = onSim.call(ShadowEntry.MALLOC, 1, 64, 0, 0);
+        assertTrue("malloc on sim: " + handle, handle > 0);
+
+        assertEquals("active backend: native", run("aep:use native"));
+        awaitActive("native");
+        assertEquals("a call through the old entry answers ESTALE", -Errno.ESTALE.code(),
+                onSim.call(ShadowEntry.FREE, 1, handle, 0, 0));
+        ShadowEntry onNative = entryOn("native");
+        AepClient client = new AepClient(onNative, 1);
+        long h = client.malloc(64);
+        client.bytes(h, 64).set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, 99);
+        assertEquals(99, client.bytes(h, 64).get(java.lang.foreign.ValueLayout.JAVA_LONG, 0));
+        client.free(h);
+
+        assertEquals("active backend: sim", run("aep:use sim"));
+        awaitActive("sim");
+        assertEquals(-Errno.ESTALE.code(), onNative.call(ShadowEntry.MALLOC, 1, 64, 0, 0));
     }
 
     private static AepException expectStale(Runnable r) {

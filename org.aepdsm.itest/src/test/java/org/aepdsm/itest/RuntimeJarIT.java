@@ -71,4 +71,20 @@ class RuntimeJarIT {
         assertEquals(1, r.out().split("active backend: sim", -1).length - 1,
                 "statements after the failing one do not run:\n" + r.out());
     }
+
+    @Test
+    void cxlmapTestsAStandInDeviceAndNamesAMissingOne() throws Exception {
+        Path dev = Files.createTempFile("aepdsm-dax", ".img");
+        try {
+            Files.write(dev, new byte[64 << 10]);
+            Run ok = run("aep:cxlmap --phys=0x1000 --size=0x2000 --rw-test --device=" + dev);
+            assertEquals(0, ok.exit(), () -> ok.out() + ok.err());
+            assertTrue(ok.out().contains("rw-test: PASS"), ok.out());
+            Run missing = run("aep:cxlmap --phys=0x0 --size=0x1000 --rw-test --device=/dev/dax7.7");
+            assertEquals(2, missing.exit(), () -> missing.out() + missing.err());
+            assertTrue(missing.err().contains("ENODEV") && missing.err().contains("/dev/dax7.7"), missing.err());
+        } finally {
+            Files.deleteIfExists(dev);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package org.aepdsm.itest;
 
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
@@ -18,7 +19,8 @@ import org.ops4j.pax.exam.Option;
 final class RuntimeOptions {
     /** The project's bundles, by symbolic name (= module folder). */
     static final List<String> PROJECT_BUNDLES = List.of(
-            "org.aepdsm.api", "org.aepdsm.console", "org.aepdsm.backend.sim", "org.aepdsm.backend.native");
+            "org.aepdsm.api", "org.aepdsm.console", "org.aepdsm.backend.sim", "org.aepdsm.backend.native",
+            "org.aepdsm.paging", "org.aepdsm.allocator", "org.aepdsm.dsm");
 
     private RuntimeOptions() {
     }
@@ -35,10 +37,12 @@ final class RuntimeOptions {
                 mavenBundle("org.osgi", "org.osgi.service.component", "1.5.1"),
                 mavenBundle("org.apache.felix", "org.apache.felix.scr", "2.2.18"),
                 mavenBundle("org.apache.felix", "org.apache.felix.configadmin", "1.9.26"),
+                mavenBundle("org.osgi", "org.osgi.service.log", "1.5.0"),
+                mavenBundle("org.apache.felix", "org.apache.felix.log", "1.3.0"),
                 mavenBundle("org.apache.felix", "org.apache.felix.metatype", "1.2.4"),
                 mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", "1.1.6"),
                 mavenBundle("org.apache.felix", "org.apache.felix.gogo.command", "1.1.2"),
-                options(project),
+                composite(project),
                 systemProperty("gosh.args").value("--nointeractive --noshutdown"),
                 junitBundles(),
                 cleanCaches());

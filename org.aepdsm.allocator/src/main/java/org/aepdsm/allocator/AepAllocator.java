@@ -1,0 +1,1711 @@
+package org.aepdsm.allocator;
+
+import static org.aepdsm.allocator.ObjectHeader.FREE;
+import static org.aepdsm.allocator.ObjectHeader.IN_FLIGHT;
+import static org.aepdsm.allocator.ObjectHeader.NIL;
+import static org.aepdsm.allocator.ObjectHeader.OWNED;
+import static org.aepdsm.allocator.ObjectHeader.REMOTE_FREE;
+import static org.aepdsm.allocator.SpanDescriptor.ALLOC;
+import static org.aepdsm.allocator.SpanDescriptor.BODY;
+import static org.aepdsm.allocator.SpanDescriptor.GEN;
+import static org.aepdsm.allocator.SpanDescriptor.HELD;
+import static org.aepdsm.allocator.SpanDescriptor.INFO;
+import static org.aepdsm.allocator.SpanDescriptor.LINKS;
+import static org.aepdsm.allocator.SpanDescriptor.NIL_PAGE;
+import static org.aepdsm.allocator.SpanDescriptor.REMOTE;
+import static org.aepdsm.allocator.SpanDescriptor.RUN;
+import static org.aepdsm.allocator.SpanDescriptor.RUN_HEADER;
+import static org.aepdsm.allocator.SpanDescriptor.RUN_SIZE;
+import static org.aepdsm.allocator.SpanDescriptor.SLAB;
+
+import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.aepdsm.allocator.internal.PoolWords;
+import org.aepdsm.api.Errno;
+import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.api.ownership.GlobalRef;
+import org.aepdsm.api.ownership.ObjectInfo;
+import org.aepdsm.api.ownership.Topology;
+
+/**
+ * The AEP-DSM allocator: the code behind the shadow entry. Every byte of its state
+ * is in the shared pool (see {@link PoolLayout}); this object holds only the pool's
+ * geometry, read back from the pool header, so any process mapping the pool can
+ * build one.
+ *
+ * <h2>Two levels</h2>
+ * Level 2 (node): a node claims 512 KiB segments from the pool by CAS on the segment
+ * table; its clients claim page runs inside the node's segments by CAS on the
+ * segment's 32-bit page mask, and take a free segment, or steal an empty one of
+ * another node, when their node has no room. Level 1 (client): each client keeps,
+ * per size class, a list of the slab spans it carved, the first one active; it
+ * allocates from the active span's local free list or bump pointer and frees its
+ * own blocks back to that list, touching nothing another client writes: MALLOC and
+ * FREE on this path are plain loads and stores, no CAS. A block freed by a client
+ * other than the span's carver goes on the span's remote stack (CAS push) and the
+ * carver is signalled through a per-class counter; it collects the stack with one
+ * exchange when it runs out of blocks. Objects larger than the biggest class are
+ * page runs, carved the same way and released whole.
+ *
+ * <h2>Handles</h2>
+ * A handle is {@code generation << 48 | offset of the object's bytes}, the generation
+ * being 15 bits so a handle is never negative. Every op
+ * validates it: offset inside the data area and 8-aligned, page belonging to a span,
+ * offset at a block's data start of that span's class and below its bump pointer
+ * (or at a run's first byte), header magic and class, live state, generation equal
+ * to the tag. Forged or misplaced handles answer {@code EINVAL}; a handle whose
+ * object was freed (its block free, its generation moved on, or its page released
+ * after holding a span) answers {@code ESTALE}, so a double free is {@code ESTALE};
+ * an object the caller does not own, or one in flight, answers {@code EPERM}.
+ *
+ * <h2>Crash consistency</h2>
+ * Every multi-step op writes a {@link RedoLog} record in the caller's client area
+ * before it changes anything and clears it at the end; {@code RECOVER} completes a
+ * committed record and resolves an intent-only one. Writes between an atomic step on
+ * shared memory and the store that records it (a few instructions) are the one
+ * window a real process death can leave behind: a leaked page run or block, which
+ * {@link ConsistencyChecker} then reports; injected crashes ({@link CrashPoint}) never
+ * fall in it.
+ *
+ * <p>Thread-safety: any thread may call {@link #call}; a client id must be used by one
+ * thread at a time (as in AEP); RECOVER of a client must not run while that client
+ * runs. INIT resets the pool and must not race other calls.
+ */
+public final class AepAllocator {
+    static final long EPERM = -Errno.EPERM.code(), EAGAIN = -Errno.EAGAIN.code(), ENOMEM = -Errno.ENOMEM.code(),
+            EBUSY = -Errno.EBUSY.code(), EEXIST = -Errno.EEXIST.code(), EINVAL = -Errno.EINVAL.code(),
+            ESTALE = -Errno.ESTALE.code();
+    /** Redo record operations. */
+    static final int OP_MALLOC = 1, OP_FREE = 2, OP_FREE_REMOTE = 3, OP_CARVE = 4, OP_RELEASE = 5, OP_COLLECT = 6,
+            OP_LIST = 7, OP_SEND = 8, OP_RECV = 9, OP_LINK = 10, OP_UNLINK = 11;
+    private static final long RETRY = 1;
+    private static final long MASK = GlobalRef.OFFSET_MASK;
+    private static final long NIL_LINKS = SpanDescriptor.links(NIL_PAGE, NIL_PAGE);
+    private static final int OPS = 16;
+
+    private final PoolWords w;
+    private final boolean attached;
+    private final PrintStream out;
+    private final Topology requestedTopology;
+    private final int requestedSlots;
+    private volatile Geometry g;
+    private CrashInjector crash;
+
+    /** What this process caches of the pool header; rebuilt from the pool by any process. */
+    private record Geometry(PoolLayout layout, RedoLog log, Mailbox box, int clients, int perNode, int segments,
+            int pages, long dataStart, long dataEnd, int salt, long[] calls) {
+    }
+
+    private AepAllocator(MemorySegment pool, Topology topology, int mailboxSlots, boolean attach, PrintStream out) {
+        this.w = new PoolWords(pool);
+        this.attached = attach;
+        this.out = Objects.requireNonNull(out, "out");
+        this.requestedTopology = Objects.requireNonNull(topology, "topology");
+        this.requestedSlots = mailboxSlots;
+        new PoolLayout(pool.byteSize(), topology, mailboxSlots);
+        if (attach) {
+            refreshGeometry();
+        }
+    }
+
+    /**
+     * An allocator over {@code pool}. With {@code attach} it adopts the pool's own geometry if the pool is
+     * initialized (INIT then does nothing); otherwise INIT formats the pool with the given topology.
+     *
+     * @throws IllegalArgumentException if the pool is too small for the topology and mailboxes
+     */
+    public static AepAllocator open(MemorySegment pool, Topology topology, int mailboxSlots, boolean attach,
+            PrintStream out) {
+        return new AepAllocator(pool, topology, mailboxSlots, attach, out);
+    }
+
+    /** Sets the crash injector used by tests ({@code null} for none); call before clients run. */
+    public void crashInjector(CrashInjector injector) {
+        this.crash = injector;
+    }
+
+    /** The pool segment. */
+    public MemorySegment memory() {
+        return w.segment();
+    }
+
+    /** Whether the pool is initialized and usable. */
+    public boolean ready() {
+        return g != null || (attached && refreshGeometry());
+    }
+
+    /** The pool's layout; the requested one before INIT. */
+    public PoolLayout layout() {
+        Geometry geo = g;
+        return geo != null ? geo.layout : new PoolLayout(w.size(), requestedTopology, requestedSlots);
+    }
+
+    /** The client and node layout in use. */
+    public Topology topology() {
+        return layout().topology();
+    }
+
+    PoolWords words() {
+        return w;
+    }
+
+    Geometry geometry() {
+        return g;
+    }
+
+    RedoLog redoLog() {
+        return g.log;
+    }
+
+    Mailbox mailbox() {
+        return g.box;
+    }
+
+    private synchronized boolean refreshGeometry() {
+        if (g != null) {
+            return true;
+        }
+        if (w.size() < 4096 || w.get(PoolLayout.H_MAGIC) != PoolLayout.MAGIC
+                || w.get(PoolLayout.H_VERSION) != PoolLayout.VERSION
+                || w.lv(PoolLayout.H_INIT) != PoolLayout.INIT_COMPLETE) {
+            return false;
+        }
+        PoolLayout l;
+        try {
+            l = new PoolLayout(w.get(PoolLayout.H_SIZE), new Topology((int) w.get(PoolLayout.H_NODES),
+                    (int) w.get(PoolLayout.H_CLIENTS_PER_NODE)), (int) w.get(PoolLayout.H_MAILBOX_SLOTS));
+        } catch (IllegalArgumentException bad) {
+            return false;
+        }
+        if (l.poolSize() > w.size() || l.dataStart() != w.get(PoolLayout.H_DATA_START)
+                || l.segments() != w.get(PoolLayout.H_SEGMENTS)) {
+            return false;
+        }
+        g = geometry(l, (int) w.get(PoolLayout.H_EPOCH) & 0xFFFF);
+        return true;
+    }
+
+    private Geometry geometry(PoolLayout l, int salt) {
+        return new Geometry(l, new RedoLog(w), new Mailbox(w, l.mailboxSlots()), l.clients(),
+                l.topology().clientsPerNode(), l.segments(), l.pages(), l.dataStart(), l.dataEnd(), salt,
+                new long[l.clients() * OPS]);
+    }
+
+    /**
+     * INIT: formats the pool, unless this allocator attached to a pool that is already initialized.
+     *
+     * @return 0
+     */
+    public synchronized long init() {
+        if (attached && refreshGeometry()) {
+            return 0;
+        }
+        g = null;
+        PoolLayout l = new PoolLayout(w.size(), requestedTopology, requestedSlots);
+        w.so(PoolLayout.H_INIT, PoolLayout.INIT_FORMATTING);
+        w.zero(PoolLayout.H_OPS, l.dataStart() - PoolLayout.H_OPS);
+        w.put(PoolLayout.H_MAGIC, PoolLayout.MAGIC);
+        w.put(PoolLayout.H_VERSION, PoolLayout.VERSION);
+        w.put(PoolLayout.H_SIZE, l.poolSize());
+        w.put(PoolLayout.H_NODES, l.nodes());
+        w.put(PoolLayout.H_CLIENTS_PER_NODE, l.topology().clientsPerNode());
+        w.put(PoolLayout.H_MAILBOX_SLOTS, l.mailboxSlots());
+        w.put(PoolLayout.H_SEGMENTS, l.segments());
+        w.put(PoolLayout.H_DATA_START, l.dataStart());
+        long epoch = new SecureRandom().nextLong();
+        w.put(PoolLayout.H_EPOCH, epoch);
+        Geometry geo = geometry(l, (int) epoch & 0xFFFF);
+        for (int c = 0; c < l.clients(); c++) {
+            for (int k = 0; k < SizeClasses.count(); k++) {
+                w.put(l.classEntry(c, k) + PoolLayout.CL_LINKS, NIL_LINKS);
+            }
+            geo.box.format(l.clientRing(c));
+        }
+        for (int n = 0; n < l.nodes(); n++) {
+            geo.box.format(l.nodeRing(n));
+        }
+        w.so(PoolLayout.H_INIT, PoolLayout.INIT_COMPLETE);
+        g = geo;
+        return 0;
+    }
+
+    /**
+     * The shadow entry's dispatch: one op with AEP's numbering and arguments.
+     *
+     * @return a non-negative result or a negative errno; never throws for any argument values
+     */
+    public long call(int op, long a0, long a1, long a2, long a3) {
+        if (op == ShadowEntry.INIT) {
+            countGlobal(op);
+            return init();
+        }
+        Geometry geo = g;
+        if (geo == null) {
+            if (!ready()) {
+                return EINVAL;
+            }
+            geo = g;
+        }
+        switch (op) {
+            case ShadowEntry.MALLOC:
+                return malloc(geo, a0, a1, a2);
+            case ShadowEntry.FREE:
+                return free(geo, a0, a1);
+            case ShadowEntry.LINK:
+                return link(geo, a0, a1, a2);
+            case ShadowEntry.UNLINK:
+                return unlink(geo, a0, a1, a2);
+            case ShadowEntry.SEND:
+                return send(geo, a0, a1, a2);
+            case ShadowEntry.RECV:
+                return recv(geo, a0, a1);
+            case ShadowEntry.COUNT:
+                countGlobal(op);
+                return liveObjects(geo);
+            case ShadowEntry.PRINT_BITMAP:
+                countGlobal(op);
+                return printBitmap(geo, out);
+            case ShadowEntry.RECOVER:
+                countGlobal(op);
+                return recover(geo, a0);
+            default:
+                countGlobal(0);
+                return EINVAL;
+        }
+    }
+
+    // ------------------------------------------------------------------ counters
+
+    private void countGlobal(int op) {
+        w.xadd(PoolLayout.H_OPS + 8L * op, 1);
+    }
+
+    /**
+     * Calls by a client are counted in this process only (each client's 16 counters are its own, written by
+     * its one thread): statistics, not allocator state, so they need not survive in the pool.
+     */
+    private static void countClient(Geometry geo, int c, int op) {
+        geo.calls[c * OPS + op]++;
+    }
+
+    /** The COUNT counters live in the pool: every process sees the same live-object count. */
+    private void counted(Geometry geo, int c, long countOff) {
+        long off = geo.layout.client(c) + countOff;
+        w.put(off, w.get(off) + 1);
+    }
+
+    private long liveObjects(Geometry geo) {
+        long live = 0;
+        for (int c = 0; c < geo.clients; c++) {
+            long base = geo.layout.client(c);
+            live += w.get(base + PoolLayout.C_ALLOC_COUNT) - w.get(base + PoolLayout.C_FREE_COUNT);
+        }
+        return live;
+    }
+
+    /** COUNT: objects allocated and not yet freed. */
+    public long count() {
+        Geometry geo = g;
+        return geo == null ? 0 : liveObjects(geo);
+    }
+
+    /** A snapshot of the counters. */
+    public AllocatorStats stats() {
+        Geometry geo = g;
+        List<Long> calls = new ArrayList<>();
+        List<Integer> byNode = new ArrayList<>();
+        if (geo == null) {
+            return new AllocatorStats(calls, 0, 0, 0, 0, w.size(), byNode);
+        }
+        long liveBytes = 0;
+        for (int op = 0; op < OPS; op++) {
+            long n = w.get(PoolLayout.H_OPS + 8L * op);
+            for (int c = 0; c < geo.clients; c++) {
+                n += geo.calls[c * OPS + op];
+            }
+            calls.add(n);
+        }
+        for (int page = 0; page < geo.pages; page++) {
+            long e = entry(geo, page);
+            long info = w.get(e + INFO);
+            if (SpanDescriptor.kind(info) == SLAB) {
+                liveBytes += (long) liveBlocks(geo, page, info) * SizeClasses.blockSize(SpanDescriptor.cls(info));
+            } else if (SpanDescriptor.kind(info) == RUN && ObjectHeader.isLive(w.get(e + RUN_HEADER))) {
+                liveBytes += (SpanDescriptor.low(info) & 0xFFFFFFFFL) * PoolLayout.PAGE;
+            }
+        }
+        long pagesInUse = 0;
+        int[] nodes = new int[geo.layout.nodes()];
+        for (int s = 0; s < geo.segments; s++) {
+            long word = w.lv(geo.layout.segmentWord(s));
+            pagesInUse += Long.bitCount(word & 0xFFFFFFFFL);
+            int owner = segmentOwner(word);
+            if (owner > 0 && owner <= nodes.length) {
+                nodes[owner - 1]++;
+            }
+        }
+        for (int n : nodes) {
+            byNode.add(n);
+        }
+        return new AllocatorStats(calls, liveObjects(geo), liveBytes, pagesInUse, geo.layout.metadataBytes(),
+                w.size(), byNode);
+    }
+
+    // ------------------------------------------------------------------ handle validation
+
+    static int segmentOwner(long word) {
+        return (int) (word >>> 32) & 0xFF;
+    }
+
+    private long entry(Geometry geo, long page) {
+        return geo.layout.pageEntry(page);
+    }
+
+    /**
+     * The header offset of the live object a handle names, or a negative errno. Slab headers lie in the data
+     * area (in front of the block's bytes), run headers in the metadata area (in the span descriptor).
+     */
+    long locate(Geometry geo, long handle) {
+        long off = handle & MASK;
+        if (off < geo.dataStart || off >= geo.dataEnd || (off & 7) != 0) {
+            return EINVAL;
+        }
+        long page = (off - geo.dataStart) >>> PoolLayout.PAGE_SHIFT;
+        long e = entry(geo, page);
+        long info = w.get(e + INFO);
+        int kind = SpanDescriptor.kind(info);
+        if (kind == BODY) {
+            page = SpanDescriptor.low(info);
+            if (page < 0 || page >= geo.pages) {
+                return EINVAL;
+            }
+            e = entry(geo, page);
+            info = w.get(e + INFO);
+            kind = SpanDescriptor.kind(info);
+            if (kind == RUN) {
+                return EINVAL;
+            }
+        }
+        long hdrOff;
+        if (kind == SLAB) {
+            int cls = SpanDescriptor.cls(info);
+            if (cls >= SizeClasses.count()) {
+                return EINVAL;
+            }
+            long base = geo.layout.pageStart(page);
+            long rel = off - SizeClasses.HEADER_BYTES - base;
+            int idx = SizeClasses.blockIndex(cls, rel);
+            if (rel < 0 || (long) idx * SizeClasses.blockSize(cls) != rel
+                    || idx >= SpanDescriptor.bump(w.get(e + ALLOC))) {
+                return EINVAL;
+            }
+            hdrOff = base + rel;
+            long h = w.lv(hdrOff);
+            if (!ObjectHeader.magicOk(h) || ObjectHeader.cls(h) != cls) {
+                return EINVAL;
+            }
+        } else if (kind == RUN) {
+            if (off != geo.layout.pageStart(page)) {
+                return EINVAL;
+            }
+            hdrOff = e + RUN_HEADER;
+        } else {
+            return (w.get(e + GEN) & HELD) != 0 ? ESTALE : EINVAL;
+        }
+        long h = w.lv(hdrOff);
+        if (!ObjectHeader.isLive(h) || ObjectHeader.gen(h) != (int) (handle >>> GlobalRef.OFFSET_BITS)) {
+            return ESTALE;
+        }
+        return hdrOff;
+    }
+
+    /**
+     * The header offset of the object holding the 8-byte slot a slot address names, if the caller owns it;
+     * otherwise a negative errno.
+     */
+    private long slotObject(Geometry geo, int c, long slot) {
+        long off = slot & MASK;
+        if (off < geo.dataStart || off >= geo.dataEnd || (off & 7) != 0) {
+            return EINVAL;
+        }
+        long page = (off - geo.dataStart) >>> PoolLayout.PAGE_SHIFT;
+        long e = entry(geo, page);
+        long info = w.get(e + INFO);
+        int kind = SpanDescriptor.kind(info);
+        if (kind == BODY) {
+            page = SpanDescriptor.low(info);
+            if (page < 0 || page >= geo.pages) {
+                return EINVAL;
+            }
+            e = entry(geo, page);
+            info = w.get(e + INFO);
+            kind = SpanDescriptor.kind(info);
+        }
+        long hdrOff;
+        if (kind == SLAB) {
+            int cls = SpanDescriptor.cls(info);
+            if (cls >= SizeClasses.count()) {
+                return EINVAL;
+            }
+            long base = geo.layout.pageStart(page);
+            int b = SizeClasses.blockSize(cls);
+            long idx = SizeClasses.blockIndex(cls, off - base);
+            hdrOff = base + idx * b;
+            if (off < hdrOff + SizeClasses.HEADER_BYTES || idx >= SpanDescriptor.bump(w.get(e + ALLOC))) {
+                return EINVAL;
+            }
+            long h = w.lv(hdrOff);
+            if (!ObjectHeader.magicOk(h) || ObjectHeader.cls(h) != cls) {
+                return EINVAL;
+            }
+        } else if (kind == RUN) {
+            long base = geo.layout.pageStart(page);
+            if (off + 8 > base + w.get(e + RUN_SIZE)) {
+                return EINVAL;
+            }
+            hdrOff = e + RUN_HEADER;
+        } else {
+            return (w.get(e + GEN) & HELD) != 0 ? ESTALE : EINVAL;
+        }
+        long h = w.lv(hdrOff);
+        if (!ObjectHeader.isLive(h) || ObjectHeader.gen(h) != (int) (slot >>> GlobalRef.OFFSET_BITS)) {
+            return ESTALE;
+        }
+        if (ObjectHeader.state(h) != OWNED || ObjectHeader.owner(h) != c) {
+            return EPERM;
+        }
+        return hdrOff;
+    }
+
+    /** The span descriptor (page entry) of a located header. */
+    private long descriptorOf(Geometry geo, long hdrOff) {
+        if (hdrOff < geo.dataStart) {
+            return hdrOff - RUN_HEADER;
+        }
+        long e = entry(geo, (hdrOff - geo.dataStart) >>> PoolLayout.PAGE_SHIFT);
+        long info = w.get(e + INFO);
+        return SpanDescriptor.kind(info) == BODY ? entry(geo, SpanDescriptor.low(info)) : e;
+    }
+
+    private int pageOfEntry(Geometry geo, long e) {
+        return (int) ((e - geo.layout.pageEntry(0)) / PoolLayout.PAGE_ENTRY);
+    }
+
+    private int homeNode(Geometry geo, long hdrOff) {
+        return SpanDescriptor.owner(w.get(descriptorOf(geo, hdrOff) + INFO)) / geo.perNode;
+    }
+
+    private boolean badClient(Geometry geo, long client) {
+        return client < 0 || client >= geo.clients;
+    }
+
+    // ------------------------------------------------------------------ MALLOC
+
+    private long malloc(Geometry geo, long client, long size, long refs) {
+        if (badClient(geo, client)) {
+            countGlobal(ShadowEntry.MALLOC);
+            return EINVAL;
+        }
+        int c = (int) client;
+        countClient(geo, c, ShadowEntry.MALLOC);
+        if (size <= 0 || size > geo.dataEnd - geo.dataStart || refs < 0 || refs > size / 8) {
+            return EINVAL;
+        }
+        int cls = SizeClasses.classOf(size);
+        long handle = cls == SizeClasses.RUN_CLASS ? mallocRun(geo, c, size) : mallocSlab(geo, c, cls);
+        if (handle > 0) {
+            long data = handle & MASK;
+            for (long k = 0; k < refs; k++) {
+                w.put(data + 8 * k, 0);
+            }
+        }
+        return handle;
+    }
+
+    private long mallocSlab(Geometry geo, int c, int cls) {
+        long ce = geo.layout.classEntry(c, cls);
+        int b = SizeClasses.blockSize(cls);
+        for (int attempt = 0; attempt < 16; attempt++) {
+            int head = SpanDescriptor.prev(w.get(ce + PoolLayout.CL_LINKS));
+            if (head == NIL_PAGE) {
+                long rc = refill(geo, c, cls);
+                if (rc < 0) {
+                    return rc;
+                }
+                continue;
+            }
+            long e = entry(geo, head);
+            long a = w.get(e + ALLOC);
+            int fh = SpanDescriptor.freeHead(a);
+            int bump = SpanDescriptor.bump(a);
+            int used = SpanDescriptor.used(a);
+            long base = geo.layout.pageStart(head);
+            long blk;
+            long na;
+            int gen;
+            if (fh != NIL) {
+                blk = base + (long) fh * b;
+                long fhdr = w.get(blk);
+                int next = ObjectHeader.next(fhdr);
+                int st = ObjectHeader.state(fhdr);
+                if (fh >= bump || !ObjectHeader.magicOk(fhdr) || ObjectHeader.cls(fhdr) != cls
+                        || (st != FREE && st != REMOTE_FREE) || (next != NIL && next >= bump)) {
+                    // A client wrote over a free block: drop the list rather than hand a block out twice.
+                    w.put(e + ALLOC, SpanDescriptor.alloc(used, bump, NIL));
+                    continue;
+                }
+                gen = ObjectHeader.gen(fhdr);
+                na = SpanDescriptor.alloc(used + 1, bump, next);
+            } else if (bump < SizeClasses.capacity(cls)) {
+                blk = base + (long) bump * b;
+                gen = (int) w.get(e + GEN) & ObjectHeader.GEN_MASK;
+                na = SpanDescriptor.alloc(used + 1, bump + 1, NIL);
+            } else {
+                long rc = refill(geo, c, cls);
+                if (rc < 0) {
+                    return rc;
+                }
+                continue;
+            }
+            long hdr = ObjectHeader.live(gen, cls, OWNED, c, 0, 0);
+            long r = geo.layout.redo(c);
+            w.put(r + RedoLog.W_PAIRS, blk);
+            w.put(r + RedoLog.W_PAIRS + 8, hdr);
+            w.put(r + RedoLog.W_PAIRS + 16, e + ALLOC);
+            w.put(r + RedoLog.W_PAIRS + 24, na);
+            w.put(r + RedoLog.W_COUNT, 2);
+            geo.log.commit(r, OP_MALLOC);
+            w.put(blk, hdr);
+            if (crash != null) {
+                crash.reached(CrashPoint.MALLOC_COMMITTED, c);
+            }
+            w.put(e + ALLOC, na);
+            geo.log.clear(r);
+            counted(geo, c, PoolLayout.C_ALLOC_COUNT);
+            return ((long) gen << GlobalRef.OFFSET_BITS) | (blk + SizeClasses.HEADER_BYTES);
+        }
+        return ENOMEM;
+    }
+
+    /** Makes the head span of the class able to allocate, or returns ENOMEM. */
+    private long refill(Geometry geo, int c, int cls) {
+        long ce = geo.layout.classEntry(c, cls);
+        long signal = w.lv(ce + PoolLayout.CL_SIGNAL);
+        if (signal != w.get(ce + PoolLayout.CL_SEEN)) {
+            w.put(ce + PoolLayout.CL_SEEN, signal);
+            if (collectAll(geo, c, cls) > 0) {
+                return 0;
+            }
+        }
+        int head = SpanDescriptor.prev(w.get(ce + PoolLayout.CL_LINKS));
+        if (head != NIL_PAGE) {
+            int second = SpanDescriptor.next(w.get(entry(geo, head) + LINKS));
+            if (second != NIL_PAGE && hasFree(geo, second, cls)) {
+                moveToTail(geo, c, cls, head);
+                return 0;
+            }
+        }
+        return carve(geo, c, cls);
+    }
+
+    private boolean hasFree(Geometry geo, int page, int cls) {
+        long a = w.get(entry(geo, page) + ALLOC);
+        return SpanDescriptor.freeHead(a) != NIL || SpanDescriptor.bump(a) < SizeClasses.capacity(cls);
+    }
+
+    private int nextGen(Geometry geo, long e) {
+        long gw = w.get(e + GEN);
+        return (int) ((gw & HELD) == 0 ? geo.salt : (gw & 0xFFFF) + 1) & ObjectHeader.GEN_MASK;
+    }
+
+    private long carve(Geometry geo, int c, int cls) {
+        int pages = SizeClasses.spanPages(cls);
+        int page = claimPages(geo, c, pages);
+        if (page < 0) {
+            return ENOMEM;
+        }
+        long r = geo.layout.redo(c);
+        RedoLog log = geo.log;
+        log.begin(r);
+        log.arg(r, 0, page);
+        log.arg(r, 1, pages);
+        log.arg(r, 2, 0);
+        long e = entry(geo, page);
+        log.write(r, e + INFO, SpanDescriptor.info(SLAB, cls, c, pages));
+        log.write(r, e + ALLOC, SpanDescriptor.alloc(0, 0, NIL));
+        log.write(r, e + REMOTE, NIL);
+        log.write(r, e + RUN_HEADER, 0);
+        log.write(r, e + RUN_SIZE, 0);
+        log.write(r, e + GEN, HELD | nextGen(geo, e));
+        listPushFront(geo, r, geo.layout.classEntry(c, cls), page);
+        log.commit(r, OP_CARVE);
+        if (crash != null) {
+            crash.reached(CrashPoint.CARVE_COMMITTED, c);
+        }
+        log.apply(r);
+        fillBodies(geo, page, pages);
+        log.clear(r);
+        return 0;
+    }
+
+    private long mallocRun(Geometry geo, int c, long size) {
+        long pages = SizeClasses.runPages(size);
+        if (pages > geo.pages) {
+            return EINVAL;
+        }
+        int page = pages <= PoolLayout.PAGES_PER_SEGMENT ? claimPages(geo, c, (int) pages)
+                : claimSegments(geo, c, (int) pages);
+        if (page < 0) {
+            return ENOMEM;
+        }
+        long e = entry(geo, page);
+        int gen = nextGen(geo, e);
+        long r = geo.layout.redo(c);
+        RedoLog log = geo.log;
+        log.begin(r);
+        log.arg(r, 0, page);
+        log.arg(r, 1, pages);
+        log.arg(r, 2, 1);
+        log.write(r, e + INFO, SpanDescriptor.info(RUN, SizeClasses.RUN_CLASS, c, (int) pages));
+        log.write(r, e + ALLOC, 0);
+        log.write(r, e + REMOTE, NIL);
+        log.write(r, e + LINKS, NIL_LINKS);
+        log.write(r, e + RUN_HEADER, ObjectHeader.live(gen, SizeClasses.RUN_CLASS, OWNED, c, 0, 0));
+        log.write(r, e + RUN_SIZE, size);
+        log.write(r, e + GEN, HELD | gen);
+        log.commit(r, OP_CARVE);
+        if (crash != null) {
+            crash.reached(CrashPoint.CARVE_COMMITTED, c);
+        }
+        log.apply(r);
+        fillBodies(geo, page, pages);
+        log.clear(r);
+        counted(geo, c, PoolLayout.C_ALLOC_COUNT);
+        return ((long) gen << GlobalRef.OFFSET_BITS) | geo.layout.pageStart(page);
+    }
+
+    private void fillBodies(Geometry geo, long page, long pages) {
+        for (long k = 1; k < pages; k++) {
+            long e = entry(geo, page + k);
+            w.put(e + INFO, SpanDescriptor.body((int) page));
+            w.put(e + GEN, w.get(e + GEN) | HELD);
+        }
+    }
+
+    // ------------------------------------------------------------------ level 2: pages and segments
+
+    private static int fit(long mask, int pages) {
+        long bits = pages == 32 ? 0xFFFFFFFFL : (1L << pages) - 1;
+        for (int start = 0; start + pages <= PoolLayout.PAGES_PER_SEGMENT; start++) {
+            if ((mask & (bits << start)) == 0) {
+                return start;
+            }
+        }
+        return -1;
+    }
+
+    private static long bits(int start, int pages) {
+        return (pages == 32 ? 0xFFFFFFFFL : (1L << pages) - 1) << start;
+    }
+
+    /** Claims {@code pages} (at most a segment) contiguous pages for a client of a node; -1 if none. */
+    private int claimPages(Geometry geo, int c, int pages) {
+        long nodeTag = c / geo.perNode + 1;
+        long hintOff = geo.layout.client(c) + PoolLayout.C_SEGMENT_HINT;
+        int hint = (int) Math.floorMod(w.get(hintOff), (long) geo.segments);
+        for (int i = 0; i < geo.segments; i++) {
+            int s = (hint + i) % geo.segments;
+            long off = geo.layout.segmentWord(s);
+            while (true) {
+                long word = w.lv(off);
+                if (segmentOwner(word) != nodeTag) {
+                    break;
+                }
+                int start = fit(word & 0xFFFFFFFFL, pages);
+                if (start < 0) {
+                    break;
+                }
+                if (w.cas(off, word, word | bits(start, pages))) {
+                    w.put(hintOff, s);
+                    return s * PoolLayout.PAGES_PER_SEGMENT + start;
+                }
+            }
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < geo.segments; i++) {
+                int s = (hint + i) % geo.segments;
+                long off = geo.layout.segmentWord(s);
+                long word = w.lv(off);
+                boolean take = pass == 0 ? word == 0 : (word & 0xFFFFFFFFL) == 0 && segmentOwner(word) != nodeTag;
+                if (take && w.cas(off, word, (nodeTag << 32) | bits(0, pages))) {
+                    w.put(hintOff, s);
+                    return s * PoolLayout.PAGES_PER_SEGMENT;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Claims contiguous empty segments for a run of more than one segment; -1 if none. */
+    private int claimSegments(Geometry geo, int c, int pages) {
+        long nodeTag = c / geo.perNode + 1;
+        int k = (pages + PoolLayout.PAGES_PER_SEGMENT - 1) / PoolLayout.PAGES_PER_SEGMENT;
+        int lastPages = pages - (k - 1) * PoolLayout.PAGES_PER_SEGMENT;
+        int s0 = 0;
+        while (s0 + k <= geo.segments) {
+            int got = 0;
+            for (; got < k; got++) {
+                long off = geo.layout.segmentWord(s0 + got);
+                long word = w.lv(off);
+                if ((word & 0xFFFFFFFFL) != 0) {
+                    break;
+                }
+                long mask = got == k - 1 ? bits(0, lastPages) : 0xFFFFFFFFL;
+                if (!w.cas(off, word, (nodeTag << 32) | mask)) {
+                    break;
+                }
+            }
+            if (got == k) {
+                return s0 * PoolLayout.PAGES_PER_SEGMENT;
+            }
+            for (int j = 0; j < got; j++) {
+                w.put(geo.layout.segmentWord(s0 + j), nodeTag << 32);
+            }
+            s0 += got + 1;
+        }
+        return -1;
+    }
+
+    /** Returns pages to their segments (the segments stay with their node). Idempotent until re-claimed. */
+    private void releasePages(Geometry geo, long page, long pages) {
+        for (long k = 1; k < pages; k++) {
+            w.put(entry(geo, page + k) + INFO, 0);
+        }
+        long p = page;
+        long left = pages;
+        while (left > 0) {
+            int s = (int) (p / PoolLayout.PAGES_PER_SEGMENT);
+            int start = (int) (p % PoolLayout.PAGES_PER_SEGMENT);
+            int n = (int) Math.min(left, PoolLayout.PAGES_PER_SEGMENT - start);
+            long b = bits(start, n);
+            long off = geo.layout.segmentWord(s);
+            while (true) {
+                long word = w.lv(off);
+                if (w.cas(off, word, word & ~b)) {
+                    break;
+                }
+            }
+            p += n;
+            left -= n;
+        }
+    }
+
+    // ------------------------------------------------------------------ span lists (client-owned)
+
+    private void listUnlink(Geometry geo, long r, long ce, int s) {
+        RedoLog log = geo.log;
+        long e = entry(geo, s);
+        long l = log.read(r, e + LINKS);
+        int p = SpanDescriptor.prev(l);
+        int n = SpanDescriptor.next(l);
+        if (p != NIL_PAGE) {
+            long pe = entry(geo, p) + LINKS;
+            log.write(r, pe, SpanDescriptor.links(SpanDescriptor.prev(log.read(r, pe)), n));
+        } else {
+            long cl = log.read(r, ce + PoolLayout.CL_LINKS);
+            log.write(r, ce + PoolLayout.CL_LINKS, SpanDescriptor.links(n, SpanDescriptor.next(cl)));
+        }
+        if (n != NIL_PAGE) {
+            long ne = entry(geo, n) + LINKS;
+            log.write(r, ne, SpanDescriptor.links(p, SpanDescriptor.next(log.read(r, ne))));
+        } else {
+            long cl = log.read(r, ce + PoolLayout.CL_LINKS);
+            log.write(r, ce + PoolLayout.CL_LINKS, SpanDescriptor.links(SpanDescriptor.prev(cl), p));
+        }
+        log.write(r, e + LINKS, NIL_LINKS);
+    }
+
+    private void listPushFront(Geometry geo, long r, long ce, int s) {
+        RedoLog log = geo.log;
+        long cl = log.read(r, ce + PoolLayout.CL_LINKS);
+        int h = SpanDescriptor.prev(cl);
+        log.write(r, entry(geo, s) + LINKS, SpanDescriptor.links(NIL_PAGE, h));
+        if (h != NIL_PAGE) {
+            long he = entry(geo, h) + LINKS;
+            log.write(r, he, SpanDescriptor.links(s, SpanDescriptor.next(log.read(r, he))));
+            log.write(r, ce + PoolLayout.CL_LINKS, SpanDescriptor.links(s, SpanDescriptor.next(cl)));
+        } else {
+            log.write(r, ce + PoolLayout.CL_LINKS, SpanDescriptor.links(s, s));
+        }
+    }
+
+    private void listPushBack(Geometry geo, long r, long ce, int s) {
+        RedoLog log = geo.log;
+        long cl = log.read(r, ce + PoolLayout.CL_LINKS);
+        int t = SpanDescriptor.next(cl);
+        log.write(r, entry(geo, s) + LINKS, SpanDescriptor.links(t, NIL_PAGE));
+        if (t != NIL_PAGE) {
+            long te = entry(geo, t) + LINKS;
+            log.write(r, te, SpanDescriptor.links(SpanDescriptor.prev(log.read(r, te)), s));
+            log.write(r, ce + PoolLayout.CL_LINKS, SpanDescriptor.links(SpanDescriptor.prev(cl), s));
+        } else {
+            log.write(r, ce + PoolLayout.CL_LINKS, SpanDescriptor.links(s, s));
+        }
+    }
+
+    private void moveToFront(Geometry geo, int c, int cls, int s) {
+        long ce = geo.layout.classEntry(c, cls);
+        long r = geo.layout.redo(c);
+        geo.log.begin(r);
+        listUnlink(geo, r, ce, s);
+        listPushFront(geo, r, ce, s);
+        geo.log.commit(r, OP_LIST);
+        geo.log.apply(r);
+        geo.log.clear(r);
+    }
+
+    /** Puts a span that just got a free block right behind the active one, where refill looks first. */
+    private void moveToSecond(Geometry geo, int c, int cls, int s, int head) {
+        long ce = geo.layout.classEntry(c, cls);
+        long r = geo.layout.redo(c);
+        RedoLog log = geo.log;
+        log.begin(r);
+        listUnlink(geo, r, ce, s);
+        long he = entry(geo, head) + LINKS;
+        long hl = log.read(r, he);
+        int after = SpanDescriptor.next(hl);
+        log.write(r, entry(geo, s) + LINKS, SpanDescriptor.links(head, after));
+        log.write(r, he, SpanDescriptor.links(SpanDescriptor.prev(hl), s));
+        if (after != NIL_PAGE) {
+            long ae = entry(geo, after) + LINKS;
+            log.write(r, ae, SpanDescriptor.links(s, SpanDescriptor.next(log.read(r, ae))));
+        } else {
+            long cl = log.read(r, ce + PoolLayout.CL_LINKS);
+            log.write(r, ce + PoolLayout.CL_LINKS, SpanDescriptor.links(SpanDescriptor.prev(cl), s));
+        }
+        log.commit(r, OP_LIST);
+        log.apply(r);
+        log.clear(r);
+    }
+
+    private void moveToTail(Geometry geo, int c, int cls, int s) {
+        long ce = geo.layout.classEntry(c, cls);
+        long r = geo.layout.redo(c);
+        geo.log.begin(r);
+        listUnlink(geo, r, ce, s);
+        listPushBack(geo, r, ce, s);
+        geo.log.commit(r, OP_LIST);
+        geo.log.apply(r);
+        geo.log.clear(r);
+    }
+
+    private void releaseSlab(Geometry geo, int c, int cls, int page) {
+        long ce = geo.layout.classEntry(c, cls);
+        long e = entry(geo, page);
+        long r = geo.layout.redo(c);
+        RedoLog log = geo.log;
+        log.begin(r);
+        log.arg(r, 0, page);
+        log.arg(r, 1, SizeClasses.spanPages(cls));
+        log.arg(r, 2, 0);
+        listUnlink(geo, r, ce, page);
+        log.write(r, e + INFO, 0);
+        log.write(r, e + ALLOC, 0);
+        log.write(r, e + REMOTE, 0);
+        log.commit(r, OP_RELEASE);
+        if (crash != null) {
+            crash.reached(CrashPoint.RELEASE_COMMITTED, c);
+        }
+        log.apply(r);
+        releasePages(geo, page, SizeClasses.spanPages(cls));
+        log.step(r, 1);
+        log.clear(r);
+    }
+
+    // ------------------------------------------------------------------ remote frees
+
+    private long collectAll(Geometry geo, int c, int cls) {
+        long ce = geo.layout.classEntry(c, cls);
+        long total = 0;
+        int s = SpanDescriptor.prev(w.get(ce + PoolLayout.CL_LINKS));
+        int guard = 0;
+        while (s != NIL_PAGE && guard++ < geo.pages) {
+            int next = SpanDescriptor.next(w.get(entry(geo, s) + LINKS));
+            int n = collect(geo, c, cls, s);
+            if (n > 0) {
+                total += n;
+                int head = SpanDescriptor.prev(w.get(ce + PoolLayout.CL_LINKS));
+                if (SpanDescriptor.used(w.get(entry(geo, s) + ALLOC)) == 0 && s != head) {
+                    releaseSlab(geo, c, cls, s);
+                } else {
+                    moveToFront(geo, c, cls, s);
+                }
+            }
+            s = next;
+        }
+        return total;
+    }
+
+    /** Moves a span's remote stack onto its local free list; returns the blocks moved. */
+    private int collect(Geometry geo, int c, int cls, int page) {
+        long e = entry(geo, page);
+        if (w.lv(e + REMOTE) == NIL) {
+            return 0;
+        }
+        long r = geo.layout.redo(c);
+        geo.log.begin(r);
+        geo.log.arg(r, 0, page);
+        geo.log.arg(r, 1, NIL);
+        geo.log.intent(r, OP_COLLECT);
+        int chain = (int) w.xchg(e + REMOTE, NIL);
+        geo.log.arg(r, 1, chain);
+        return splice(geo, r, c, cls, page, chain);
+    }
+
+    private int splice(Geometry geo, long r, int c, int cls, int page, int chain) {
+        RedoLog log = geo.log;
+        long e = entry(geo, page);
+        long base = geo.layout.pageStart(page);
+        int b = SizeClasses.blockSize(cls);
+        long a = w.get(e + ALLOC);
+        int bump = SpanDescriptor.bump(a);
+        int n = 0;
+        int tail = NIL;
+        int x = chain;
+        while (x != NIL && x < bump && n < bump) {
+            long h = w.get(base + (long) x * b);
+            if (!ObjectHeader.magicOk(h) || ObjectHeader.cls(h) != cls || ObjectHeader.state(h) != REMOTE_FREE) {
+                break;
+            }
+            tail = x;
+            n++;
+            x = ObjectHeader.next(h);
+        }
+        if (n == 0) {
+            log.clear(r);
+            return 0;
+        }
+        long tailOff = base + (long) tail * b;
+        log.write(r, tailOff, ObjectHeader.withNext(w.get(tailOff), SpanDescriptor.freeHead(a)));
+        log.write(r, e + ALLOC, SpanDescriptor.alloc(SpanDescriptor.used(a) - n, bump, chain));
+        log.commit(r, OP_COLLECT);
+        if (crash != null) {
+            crash.reached(CrashPoint.COLLECT_COMMITTED, c);
+        }
+        log.apply(r);
+        log.clear(r);
+        return n;
+    }
+
+    private void pushRemote(long e, long hdrOff, long freed, int idx) {
+        while (true) {
+            long top = w.lv(e + REMOTE);
+            w.put(hdrOff, ObjectHeader.withNext(freed, (int) top));
+            if (w.cas(e + REMOTE, top, idx)) {
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ FREE
+
+    private long free(Geometry geo, long client, long handle) {
+        if (badClient(geo, client)) {
+            countGlobal(ShadowEntry.FREE);
+            return EINVAL;
+        }
+        int c = (int) client;
+        countClient(geo, c, ShadowEntry.FREE);
+        // Fast path: a slab block in a one-page span the caller carved; anything else takes the general path.
+        long off = handle & MASK;
+        if (handle > 0 && off >= geo.dataStart + SizeClasses.HEADER_BYTES && off < geo.dataEnd) {
+            int page = (int) ((off - geo.dataStart) >>> PoolLayout.PAGE_SHIFT);
+            long e = entry(geo, page);
+            long info = w.get(e + INFO);
+            int cls = SpanDescriptor.cls(info);
+            if (SpanDescriptor.kind(info) == SLAB && SpanDescriptor.owner(info) == c && cls < SizeClasses.count()) {
+                long base = geo.layout.pageStart(page);
+                long rel = off - SizeClasses.HEADER_BYTES - base;
+                int idx = SizeClasses.blockIndex(cls, rel);
+                long hdrOff = base + rel;
+                long a = w.get(e + ALLOC);
+                if ((long) idx * SizeClasses.blockSize(cls) == rel && idx < SpanDescriptor.bump(a)) {
+                    long h = w.lv(hdrOff);
+                    if (h == ObjectHeader.live((int) (handle >>> GlobalRef.OFFSET_BITS), cls, OWNED, c, 0, 0)) {
+                        return freeLocal(geo, c, cls, page, e, hdrOff, idx, h);
+                    }
+                }
+            }
+        }
+        return freeAs(geo, c, handle);
+    }
+
+    private long freeAs(Geometry geo, int c, long handle) {
+        while (true) {
+            long hdrOff = locate(geo, handle);
+            if (hdrOff < 0) {
+                return hdrOff;
+            }
+            long h = w.lv(hdrOff);
+            if (ObjectHeader.state(h) != OWNED || ObjectHeader.owner(h) != c) {
+                return EPERM;
+            }
+            if (ObjectHeader.refs(h) != 0) {
+                return EBUSY;
+            }
+            if (hdrOff < geo.dataStart) {
+                return freeRun(geo, c, hdrOff, h);
+            }
+            long e = descriptorOf(geo, hdrOff);
+            int page = pageOfEntry(geo, e);
+            long info = w.get(e + INFO);
+            int cls = SpanDescriptor.cls(info);
+            int idx = SizeClasses.blockIndex(cls, hdrOff - geo.layout.pageStart(page));
+            int spanOwner = SpanDescriptor.owner(info);
+            if (spanOwner == c) {
+                return freeLocal(geo, c, cls, page, e, hdrOff, idx, h);
+            }
+            long rc = freeRemote(geo, c, cls, page, e, spanOwner, hdrOff, idx, h);
+            if (rc != RETRY) {
+                return rc;
+            }
+        }
+    }
+
+    private long freeLocal(Geometry geo, int c, int cls, int page, long e, long hdrOff, int idx, long h) {
+        long a = w.get(e + ALLOC);
+        int used = SpanDescriptor.used(a);
+        int bump = SpanDescriptor.bump(a);
+        int fh = SpanDescriptor.freeHead(a);
+        boolean wasFull = fh == NIL && bump == SizeClasses.capacity(cls);
+        long nh = ObjectHeader.free(ObjectHeader.gen(h) + 1, cls, FREE, fh);
+        long na = SpanDescriptor.alloc(used - 1, bump, idx);
+        long r = geo.layout.redo(c);
+        w.put(r + RedoLog.W_PAIRS, hdrOff);
+        w.put(r + RedoLog.W_PAIRS + 8, nh);
+        w.put(r + RedoLog.W_PAIRS + 16, e + ALLOC);
+        w.put(r + RedoLog.W_PAIRS + 24, na);
+        w.put(r + RedoLog.W_COUNT, 2);
+        geo.log.commit(r, OP_FREE);
+        if (crash != null) {
+            crash.reached(CrashPoint.FREE_COMMITTED, c);
+        }
+        w.put(hdrOff, nh);
+        w.put(e + ALLOC, na);
+        geo.log.clear(r);
+        counted(geo, c, PoolLayout.C_FREE_COUNT);
+        if (used == 1 || wasFull) {
+            int head = SpanDescriptor.prev(w.get(geo.layout.classEntry(c, cls) + PoolLayout.CL_LINKS));
+            if (head != page) {
+                if (used == 1) {
+                    releaseSlab(geo, c, cls, page);
+                } else {
+                    moveToSecond(geo, c, cls, page, head);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private long freeRemote(Geometry geo, int c, int cls, int page, long e, int spanOwner, long hdrOff, int idx,
+            long h) {
+        long r = geo.layout.redo(c);
+        RedoLog log = geo.log;
+        log.begin(r);
+        log.arg(r, 0, hdrOff);
+        log.arg(r, 1, h);
+        log.arg(r, 2, page);
+        log.intent(r, OP_FREE_REMOTE);
+        long nh = ObjectHeader.free(ObjectHeader.gen(h) + 1, cls, REMOTE_FREE, NIL);
+        if (!w.cas(hdrOff, h, nh)) {
+            log.clear(r);
+            return RETRY;
+        }
+        if (crash != null) {
+            crash.reached(CrashPoint.REMOTE_FREE_MARKED, c);
+        }
+        pushRemote(e, hdrOff, nh, idx);
+        log.step(r, 1);
+        w.xadd(geo.layout.classEntry(spanOwner, cls) + PoolLayout.CL_SIGNAL, 1);
+        log.clear(r);
+        counted(geo, c, PoolLayout.C_FREE_COUNT);
+        return 0;
+    }
+
+    private long freeRun(Geometry geo, int c, long hdrOff, long h) {
+        long e = hdrOff - RUN_HEADER;
+        int page = pageOfEntry(geo, e);
+        long pages = SpanDescriptor.low(w.get(e + INFO)) & 0xFFFFFFFFL;
+        long r = geo.layout.redo(c);
+        RedoLog log = geo.log;
+        log.begin(r);
+        log.arg(r, 0, page);
+        log.arg(r, 1, pages);
+        log.arg(r, 2, 1);
+        log.write(r, e + RUN_HEADER, ObjectHeader.free(ObjectHeader.gen(h) + 1, SizeClasses.RUN_CLASS, FREE, NIL));
+        log.write(r, e + INFO, 0);
+        log.write(r, e + RUN_SIZE, 0);
+        log.commit(r, OP_RELEASE);
+        if (crash != null) {
+            crash.reached(CrashPoint.RELEASE_COMMITTED, c);
+        }
+        log.apply(r);
+        releasePages(geo, page, pages);
+        log.step(r, 1);
+        log.clear(r);
+        counted(geo, c, PoolLayout.C_FREE_COUNT);
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ SEND / RECV
+
+    private long send(Geometry geo, long client, long dst, long handle) {
+        if (badClient(geo, client)) {
+            countGlobal(ShadowEntry.SEND);
+            return EINVAL;
+        }
+        int c = (int) client;
+        countClient(geo, c, ShadowEntry.SEND);
+        if (badClient(geo, dst)) {
+            return EINVAL;
+        }
+        long hdrOff = locate(geo, handle);
+        if (hdrOff < 0) {
+            return hdrOff;
+        }
+        long h = w.lv(hdrOff);
+        if (ObjectHeader.state(h) != OWNED || ObjectHeader.owner(h) != c) {
+            return EPERM;
+        }
+        int d = (int) dst;
+        long ring = c / geo.perNode == d / geo.perNode ? geo.layout.clientRing(d) : geo.layout.nodeRing(d / geo.perNode);
+        long r = geo.layout.redo(c);
+        RedoLog log = geo.log;
+        log.begin(r);
+        log.arg(r, 0, hdrOff);
+        log.arg(r, 1, handle);
+        log.arg(r, 2, d);
+        log.arg(r, 3, ring);
+        log.intent(r, OP_SEND);
+        long pos = geo.box.reserve(ring);
+        if (pos < 0) {
+            log.clear(r);
+            return EAGAIN;
+        }
+        log.arg(r, 4, pos);
+        log.commit(r, OP_SEND);
+        if (crash != null) {
+            crash.reached(CrashPoint.SEND_RESERVED, c);
+        }
+        markInFlight(hdrOff, handle, c, d);
+        if (crash != null) {
+            crash.reached(CrashPoint.SEND_MARKED, c);
+        }
+        geo.box.publish(ring, pos, handle, Mailbox.meta(c, d));
+        log.clear(r);
+        return 1;
+    }
+
+    private void markInFlight(long hdrOff, long handle, int c, int d) {
+        int tag = (int) (handle >>> GlobalRef.OFFSET_BITS);
+        while (true) {
+            long h = w.lv(hdrOff);
+            if (ObjectHeader.gen(h) != tag || ObjectHeader.state(h) != OWNED || ObjectHeader.owner(h) != c) {
+                return;
+            }
+            if (w.cas(hdrOff, h, ObjectHeader.withOwner(h, IN_FLIGHT, d))) {
+                return;
+            }
+        }
+    }
+
+    private long recv(Geometry geo, long client, long source) {
+        if (badClient(geo, client)) {
+            countGlobal(ShadowEntry.RECV);
+            return EINVAL;
+        }
+        int c = (int) client;
+        countClient(geo, c, ShadowEntry.RECV);
+        if (source != ShadowEntry.ANY_SENDER && badClient(geo, source)) {
+            return EINVAL;
+        }
+        int src = (int) source;
+        boolean same = src >= 0 && src / geo.perNode == c / geo.perNode;
+        if (src < 0 || same) {
+            long v = take(geo, c, geo.layout.clientRing(c), src);
+            if (v != EAGAIN || same) {
+                return v;
+            }
+        }
+        return take(geo, c, geo.layout.nodeRing(c / geo.perNode), src);
+    }
+
+    private long take(Geometry geo, int c, long ring, int src) {
+        RedoLog log = geo.log;
+        long r = geo.layout.redo(c);
+        while (true) {
+            long pos = geo.box.find(ring, c, src);
+            if (pos < 0) {
+                return EAGAIN;
+            }
+            long handle = geo.box.handleAt(ring, pos);
+            log.begin(r);
+            log.arg(r, 0, ring);
+            log.arg(r, 1, pos);
+            log.arg(r, 2, handle);
+            log.intent(r, OP_RECV);
+            if (!geo.box.claim(ring, pos)) {
+                log.clear(r);
+                continue;
+            }
+            log.commit(r, OP_RECV);
+            if (crash != null) {
+                crash.reached(CrashPoint.RECV_CLAIMED, c);
+            }
+            long rc = finishRecv(geo, c, ring, handle);
+            log.clear(r);
+            return rc;
+        }
+    }
+
+    private long finishRecv(Geometry geo, int c, long ring, long handle) {
+        long hdrOff = locate(geo, handle);
+        boolean owned = false;
+        if (hdrOff >= 0) {
+            int tag = (int) (handle >>> GlobalRef.OFFSET_BITS);
+            while (true) {
+                long h = w.lv(hdrOff);
+                if (ObjectHeader.gen(h) != tag || ObjectHeader.state(h) != IN_FLIGHT || ObjectHeader.owner(h) != c) {
+                    owned = ObjectHeader.gen(h) == tag && ObjectHeader.state(h) == OWNED
+                            && ObjectHeader.owner(h) == c;
+                    break;
+                }
+                if (w.cas(hdrOff, h, ObjectHeader.withOwner(h, OWNED, c))) {
+                    owned = true;
+                    break;
+                }
+            }
+        }
+        geo.box.advance(ring);
+        return owned ? handle : EINVAL;
+    }
+
+    // ------------------------------------------------------------------ LINK / UNLINK
+
+    private long link(Geometry geo, long client, long slot, long target) {
+        if (badClient(geo, client)) {
+            countGlobal(ShadowEntry.LINK);
+            return EINVAL;
+        }
+        int c = (int) client;
+        countClient(geo, c, ShadowEntry.LINK);
+        long so = slotObject(geo, c, slot);
+        if (so < 0) {
+            return so;
+        }
+        long slotOff = slot & MASK;
+        if (w.get(slotOff) != 0) {
+            return EEXIST;
+        }
+        long tOff = locate(geo, target);
+        if (tOff < 0) {
+            return tOff;
+        }
+        boolean cross = c / geo.perNode != homeNode(geo, tOff);
+        if (ObjectHeader.withRefDelta(w.lv(tOff), cross, 1) == -1) {
+            return ENOMEM;
+        }
+        long r = geo.layout.redo(c);
+        RedoLog log = geo.log;
+        log.begin(r);
+        log.arg(r, 0, slotOff);
+        log.arg(r, 1, target);
+        log.arg(r, 2, tOff);
+        log.arg(r, 3, cross ? 1 : 0);
+        log.write(r, slotOff, target);
+        log.commit(r, OP_LINK);
+        if (crash != null) {
+            crash.reached(CrashPoint.LINK_COMMITTED, c);
+        }
+        w.put(slotOff, target);
+        long rc = adjustRefs(tOff, target, cross, 1);
+        if (rc < 0) {
+            w.put(slotOff, 0);
+        }
+        log.step(r, 1);
+        log.clear(r);
+        return rc;
+    }
+
+    private long unlink(Geometry geo, long client, long slot, long target) {
+        if (badClient(geo, client)) {
+            countGlobal(ShadowEntry.UNLINK);
+            return EINVAL;
+        }
+        int c = (int) client;
+        countClient(geo, c, ShadowEntry.UNLINK);
+        long so = slotObject(geo, c, slot);
+        if (so < 0) {
+            return so;
+        }
+        long slotOff = slot & MASK;
+        if (target == 0 || w.get(slotOff) != target) {
+            return EINVAL;
+        }
+        long tOff = locate(geo, target);
+        if (tOff < 0) {
+            return tOff;
+        }
+        boolean cross = c / geo.perNode != homeNode(geo, tOff);
+        if (ObjectHeader.withRefDelta(w.lv(tOff), cross, -1) == -1) {
+            return EINVAL;
+        }
+        long r = geo.layout.redo(c);
+        RedoLog log = geo.log;
+        log.begin(r);
+        log.arg(r, 0, slotOff);
+        log.arg(r, 1, target);
+        log.arg(r, 2, tOff);
+        log.arg(r, 3, cross ? 1 : 0);
+        log.write(r, slotOff, 0);
+        log.commit(r, OP_UNLINK);
+        if (crash != null) {
+            crash.reached(CrashPoint.UNLINK_COMMITTED, c);
+        }
+        w.put(slotOff, 0);
+        adjustRefs(tOff, target, cross, -1);
+        log.step(r, 1);
+        log.clear(r);
+        return 0;
+    }
+
+    private long adjustRefs(long hdrOff, long handle, boolean cross, int delta) {
+        int tag = (int) (handle >>> GlobalRef.OFFSET_BITS);
+        while (true) {
+            long h = w.lv(hdrOff);
+            if (!ObjectHeader.isLive(h) || ObjectHeader.gen(h) != tag) {
+                return ESTALE;
+            }
+            long nh = ObjectHeader.withRefDelta(h, cross, delta);
+            if (nh == -1) {
+                return delta > 0 ? ENOMEM : EINVAL;
+            }
+            if (w.cas(hdrOff, h, nh)) {
+                return 0;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ RECOVER
+
+    private long recover(Geometry geo, long target) {
+        if (target == ShadowEntry.RECOVER_ALL) {
+            long sum = 0;
+            for (int c = 0; c < geo.clients; c++) {
+                sum += recoverClient(geo, c);
+            }
+            return sum;
+        }
+        if (badClient(geo, target)) {
+            return EINVAL;
+        }
+        return recoverClient(geo, (int) target);
+    }
+
+    private long recoverClient(Geometry geo, int c) {
+        replay(geo, c);
+        long reclaimed = 0;
+        for (int page = 0; page < geo.pages; page++) {
+            long e = entry(geo, page);
+            long info = w.lv(e + INFO);
+            int kind = SpanDescriptor.kind(info);
+            if (kind == SLAB) {
+                int cls = SpanDescriptor.cls(info);
+                if (cls >= SizeClasses.count()) {
+                    continue;
+                }
+                int b = SizeClasses.blockSize(cls);
+                long base = geo.layout.pageStart(page);
+                int bump = SpanDescriptor.bump(w.get(e + ALLOC));
+                for (int i = 0; i < bump && w.lv(e + INFO) == info; i++) {
+                    long blk = base + (long) i * b;
+                    long h = w.lv(blk);
+                    if (reclaimable(h, c) && ObjectHeader.cls(h) == cls
+                            && freeAs(geo, c, ((long) ObjectHeader.gen(h) << GlobalRef.OFFSET_BITS)
+                                    | (blk + SizeClasses.HEADER_BYTES)) == 0) {
+                        reclaimed++;
+                    }
+                }
+            } else if (kind == RUN) {
+                long h = w.lv(e + RUN_HEADER);
+                if (reclaimable(h, c) && freeAs(geo, c,
+                        ((long) ObjectHeader.gen(h) << GlobalRef.OFFSET_BITS) | geo.layout.pageStart(page)) == 0) {
+                    reclaimed++;
+                }
+            }
+        }
+        return reclaimed;
+    }
+
+    private static boolean reclaimable(long h, int c) {
+        return ObjectHeader.magicOk(h) && ObjectHeader.state(h) == OWNED && ObjectHeader.owner(h) == c
+                && ObjectHeader.refs(h) == 0;
+    }
+
+    /** Completes or undoes the client's pending redo record. */
+    private void replay(Geometry geo, int c) {
+        RedoLog log = geo.log;
+        long r = geo.layout.redo(c);
+        long word = log.header(r);
+        if (word == 0) {
+            return;
+        }
+        int op = RedoLog.op(word);
+        boolean committed = RedoLog.state(word) == RedoLog.COMMITTED;
+        switch (op) {
+            case OP_LIST -> {
+                if (committed) {
+                    log.apply(r);
+                }
+            }
+            case OP_MALLOC, OP_FREE -> {
+                if (committed) {
+                    log.apply(r);
+                    // The counters follow the record's end; a replayed record counts here instead.
+                    if (op == OP_MALLOC) {
+                        counted(geo, c, PoolLayout.C_ALLOC_COUNT);
+                    } else {
+                        counted(geo, c, PoolLayout.C_FREE_COUNT);
+                    }
+                }
+            }
+            case OP_CARVE -> {
+                if (committed) {
+                    log.apply(r);
+                    fillBodies(geo, log.arg(r, 0), log.arg(r, 1));
+                    if (log.arg(r, 2) == 1) {
+                        counted(geo, c, PoolLayout.C_ALLOC_COUNT);
+                    }
+                }
+            }
+            case OP_RELEASE -> {
+                if (committed) {
+                    log.apply(r);
+                    if (log.step(r) < 1) {
+                        releasePages(geo, log.arg(r, 0), log.arg(r, 1));
+                        if (log.arg(r, 2) == 1) {
+                            counted(geo, c, PoolLayout.C_FREE_COUNT);
+                        }
+                    }
+                }
+            }
+            case OP_COLLECT -> {
+                if (committed) {
+                    log.apply(r);
+                } else {
+                    int page = (int) log.arg(r, 0);
+                    int chain = (int) log.arg(r, 1);
+                    long info = w.get(entry(geo, page) + INFO);
+                    if (chain != NIL && SpanDescriptor.kind(info) == SLAB) {
+                        log.begin(r);
+                        splice(geo, r, c, SpanDescriptor.cls(info), page, chain);
+                    }
+                }
+            }
+            case OP_FREE_REMOTE -> replayRemoteFree(geo, r);
+            case OP_SEND -> {
+                if (committed) {
+                    long hdrOff = log.arg(r, 0);
+                    long handle = log.arg(r, 1);
+                    int d = (int) log.arg(r, 2);
+                    long ring = log.arg(r, 3);
+                    long pos = log.arg(r, 4);
+                    markInFlight(hdrOff, handle, c, d);
+                    if (geo.box.reservedUnpublished(ring, pos)) {
+                        geo.box.publish(ring, pos, handle, Mailbox.meta(c, d));
+                    }
+                }
+            }
+            case OP_RECV -> {
+                long ring = log.arg(r, 0);
+                long pos = log.arg(r, 1);
+                if (committed || !geo.box.published(ring, pos)) {
+                    finishRecv(geo, c, ring, log.arg(r, 2));
+                }
+            }
+            case OP_LINK -> {
+                if (committed) {
+                    log.apply(r);
+                    if (log.step(r) < 1
+                            && adjustRefs(log.arg(r, 2), log.arg(r, 1), log.arg(r, 3) != 0, 1) < 0) {
+                        w.put(log.arg(r, 0), 0);
+                    }
+                }
+            }
+            case OP_UNLINK -> {
+                if (committed) {
+                    log.apply(r);
+                    if (log.step(r) < 1) {
+                        adjustRefs(log.arg(r, 2), log.arg(r, 1), log.arg(r, 3) != 0, -1);
+                    }
+                }
+            }
+            default -> {
+                // An unknown record cannot be replayed safely; dropping it leaves at most a leak fsck reports.
+            }
+        }
+        log.clear(r);
+    }
+
+    private void replayRemoteFree(Geometry geo, long r) {
+        RedoLog log = geo.log;
+        long hdrOff = log.arg(r, 0);
+        long old = log.arg(r, 1);
+        int page = (int) log.arg(r, 2);
+        long e = entry(geo, page);
+        long info = w.get(e + INFO);
+        if (SpanDescriptor.kind(info) != SLAB) {
+            return;
+        }
+        int cls = SpanDescriptor.cls(info);
+        long h = w.lv(hdrOff);
+        boolean marked = h != old && ObjectHeader.state(h) == REMOTE_FREE
+                && ObjectHeader.gen(h) == ((ObjectHeader.gen(old) + 1) & ObjectHeader.GEN_MASK);
+        if (!marked) {
+            return;
+        }
+        if (log.step(r) < 1) {
+            int idx = (int) ((hdrOff - geo.layout.pageStart(page)) / SizeClasses.blockSize(cls));
+            pushRemote(e, hdrOff, h, idx);
+            int freer = (int) ((r - geo.layout.redo(0)) / PoolLayout.CLIENT_BYTES);
+            counted(geo, freer, PoolLayout.C_FREE_COUNT);
+        }
+        w.xadd(geo.layout.classEntry(SpanDescriptor.owner(info), cls) + PoolLayout.CL_SIGNAL, 1);
+    }
+
+    // ------------------------------------------------------------------ PRINT_BITMAP and ownership queries
+
+    /** PRINT_BITMAP to another stream; returns the allocated blocks printed, or EINVAL before INIT. */
+    public long printBitmap(PrintStream to) {
+        Geometry geo = g;
+        return geo == null && !ready() ? EINVAL : printBitmap(g, to);
+    }
+
+    private long printBitmap(Geometry geo, PrintStream out) {
+        long total = 0;
+        out.println("AEP-DSM pool: " + geo.segments + " segments of " + PoolLayout.PAGES_PER_SEGMENT + " x "
+                + PoolLayout.PAGE / 1024 + " KiB pages (S slab, R run, s/r their later pages, . free)");
+        StringBuilder map = new StringBuilder(PoolLayout.PAGES_PER_SEGMENT);
+        for (int s = 0; s < geo.segments; s++) {
+            long word = w.lv(geo.layout.segmentWord(s));
+            int owner = segmentOwner(word);
+            if (owner == 0) {
+                continue;
+            }
+            map.setLength(0);
+            long blocks = 0;
+            for (int k = 0; k < PoolLayout.PAGES_PER_SEGMENT; k++) {
+                int page = s * PoolLayout.PAGES_PER_SEGMENT + k;
+                long e = entry(geo, page);
+                long info = w.get(e + INFO);
+                switch (SpanDescriptor.kind(info)) {
+                    case SLAB -> {
+                        map.append('S');
+                        blocks += liveBlocks(geo, page, info);
+                    }
+                    case RUN -> {
+                        map.append('R');
+                        blocks += ObjectHeader.isLive(w.get(e + RUN_HEADER)) ? 1 : 0;
+                    }
+                    case BODY -> {
+                        int head = SpanDescriptor.low(info);
+                        boolean run = head >= 0 && head < geo.pages
+                                && SpanDescriptor.kind(w.get(entry(geo, head) + INFO)) == RUN;
+                        map.append(run ? 'r' : 's');
+                    }
+                    default -> map.append('.');
+                }
+            }
+            out.printf("segment %5d node %d pages %s allocated blocks %d%n", s, owner - 1, map, blocks);
+            total += blocks;
+        }
+        out.println("allocated blocks: " + total);
+        return total;
+    }
+
+    int liveBlocks(Geometry geo, int page, long info) {
+        int cls = SpanDescriptor.cls(info);
+        if (cls >= SizeClasses.count()) {
+            return 0;
+        }
+        int b = SizeClasses.blockSize(cls);
+        long base = geo.layout.pageStart(page);
+        int bump = Math.min(SpanDescriptor.bump(w.get(entry(geo, page) + ALLOC)), SizeClasses.capacity(cls));
+        int n = 0;
+        for (int i = 0; i < bump; i++) {
+            n += ObjectHeader.isLive(w.get(base + (long) i * b)) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** What is known of a live object, or empty. */
+    public Optional<ObjectInfo> describe(long handle) {
+        Geometry geo = g;
+        if (geo == null) {
+            return Optional.empty();
+        }
+        long hdrOff = locate(geo, handle);
+        if (hdrOff < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(info(geo, handle, hdrOff, w.lv(hdrOff)));
+    }
+
+    private ObjectInfo info(Geometry geo, long handle, long hdrOff, long h) {
+        long e = descriptorOf(geo, hdrOff);
+        long size = hdrOff < geo.dataStart ? w.get(e + RUN_SIZE) : SizeClasses.usable(ObjectHeader.cls(h));
+        boolean inFlight = ObjectHeader.state(h) == IN_FLIGHT;
+        return new ObjectInfo(new GlobalRef(handle), size, inFlight ? -1 : ObjectHeader.owner(h),
+                homeNode(geo, hdrOff), ObjectHeader.refs(h), inFlight);
+    }
+
+    /** The live objects a client owns (a walk of the whole pool). */
+    public List<ObjectInfo> ownedBy(int client) {
+        List<ObjectInfo> result = new ArrayList<>();
+        Geometry geo = g;
+        if (geo == null || client < 0 || client >= geo.clients) {
+            return result;
+        }
+        for (int page = 0; page < geo.pages; page++) {
+            long e = entry(geo, page);
+            long info = w.get(e + INFO);
+            if (SpanDescriptor.kind(info) == SLAB && SpanDescriptor.cls(info) < SizeClasses.count()) {
+                int cls = SpanDescriptor.cls(info);
+                int b = SizeClasses.blockSize(cls);
+                long base = geo.layout.pageStart(page);
+                int bump = Math.min(SpanDescriptor.bump(w.get(e + ALLOC)), SizeClasses.capacity(cls));
+                for (int i = 0; i < bump; i++) {
+                    long blk = base + (long) i * b;
+                    long h = w.lv(blk);
+                    if (ObjectHeader.magicOk(h) && ObjectHeader.state(h) == OWNED && ObjectHeader.owner(h) == client) {
+                        long handle = ((long) ObjectHeader.gen(h) << GlobalRef.OFFSET_BITS) | (blk + 8);
+                        result.add(info(geo, handle, blk, h));
+                    }
+                }
+            } else if (SpanDescriptor.kind(info) == RUN) {
+                long h = w.lv(e + RUN_HEADER);
+                if (ObjectHeader.state(h) == OWNED && ObjectHeader.owner(h) == client) {
+                    long handle = ((long) ObjectHeader.gen(h) << GlobalRef.OFFSET_BITS) | geo.layout.pageStart(page);
+                    result.add(info(geo, handle, e + RUN_HEADER, h));
+                }
+            }
+        }
+        return result;
+    }
+}

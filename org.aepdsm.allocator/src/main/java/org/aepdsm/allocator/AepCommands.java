@@ -1,0 +1,177 @@
+package org.aepdsm.allocator;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+import org.aepdsm.api.AepException;
+import org.aepdsm.api.Errno;
+import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.api.ownership.GlobalRef;
+
+/**
+ * The {@code aep:} shell commands over the current shadow entry, as plain methods
+ * returning the text to show. A refused call throws {@link AepException} whose
+ * message starts with the errno name and says why, so a non-interactive run fails.
+ * Handles are shown and parsed as {@code 0x} hex.
+ *
+ * <p>Thread-safe as far as the entry is: commands for one client must not run
+ * concurrently with that client's other calls.
+ */
+public final class AepCommands {
+    private static final String[] OPS = {"bad op", "init", "bitmap", "count", "malloc", "free", "link", "unlink",
+        "send", "recv", "recover"};
+
+    private final Supplier<PoolShadowEntry> entry;
+
+    /** @param entry the current entry, or null when no backend is bound */
+    public AepCommands(Supplier<PoolShadowEntry> entry) {
+        this.entry = entry;
+    }
+
+    private PoolShadowEntry current() {
+        PoolShadowEntry e = entry.get();
+        if (e == null) {
+            throw new AepException(Errno.ESTALE, "no allocator: no active memory backend is bound");
+        }
+        return e;
+    }
+
+    /** Parses {@code 0x...} hex or decimal. */
+    public static long parse(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("0x")) {
+                return Long.parseUnsignedLong(t.substring(2), 16);
+            }
+            return Long.parseLong(t);
+        } catch (NumberFormatException bad) {
+            throw new AepException(Errno.EINVAL, "'" + text + "' is not a number (use 0x hex or decimal)");
+        }
+    }
+
+    private static String reason(Errno e, int op) {
+        return switch (e) {
+            case EINVAL -> "invalid argument: unknown client, bad size, or a handle that names no object";
+            case ESTALE -> "stale handle: the object was freed, or belongs to a retired pool";
+            case EPERM -> "the client does not own the object (or it is in flight)";
+            case EAGAIN -> op == ShadowEntry.RECV ? "no message is waiting" : "the destination mailbox is full";
+            case ENOMEM -> "the pool is exhausted (or a reference count is at its limit)";
+            case EBUSY -> "the object is still referenced; unlink it first";
+            case EEXIST -> "the slot already holds a reference";
+            default -> e.name();
+        };
+    }
+
+    private long invoke(int op, long a0, long a1, long a2, String what) {
+        long rc = current().call(op, a0, a1, a2, 0);
+        if (rc < 0) {
+            Errno e;
+            try {
+                e = Errno.of(rc);
+            } catch (IllegalArgumentException unknown) {
+                throw new AepException(Errno.EINVAL, what + ": unknown result " + rc);
+            }
+            throw new AepException(e, what + ": " + reason(e, op));
+        }
+        return rc;
+    }
+
+    /** aep:alloc. */
+    public String alloc(int client, long size, int refs) {
+        long h = invoke(ShadowEntry.MALLOC, client, size, refs, "alloc of " + size + " bytes by client " + client);
+        return GlobalRef.hex(h) + "  (client " + client + ", " + size + " bytes, " + refs + " reference slots)";
+    }
+
+    /** aep:free. */
+    public String free(int client, String handle) {
+        long h = parse(handle);
+        invoke(ShadowEntry.FREE, client, h, 0, "free of " + GlobalRef.hex(h) + " by client " + client);
+        return "freed " + GlobalRef.hex(h);
+    }
+
+    /** aep:link. */
+    public String link(int client, String slot, String target) {
+        long s = parse(slot);
+        long t = parse(target);
+        invoke(ShadowEntry.LINK, client, s, t, "link of slot " + GlobalRef.hex(s) + " to " + GlobalRef.hex(t));
+        return "slot " + GlobalRef.hex(s) + " -> " + GlobalRef.hex(t);
+    }
+
+    /** aep:unlink. */
+    public String unlink(int client, String slot, String target) {
+        long s = parse(slot);
+        long t = parse(target);
+        invoke(ShadowEntry.UNLINK, client, s, t, "unlink of slot " + GlobalRef.hex(s) + " from " + GlobalRef.hex(t));
+        return "slot " + GlobalRef.hex(s) + " cleared";
+    }
+
+    /** aep:send. */
+    public String send(int client, int destination, String handle) {
+        long h = parse(handle);
+        invoke(ShadowEntry.SEND, client, destination, h,
+                "send of " + GlobalRef.hex(h) + " from client " + client + " to client " + destination);
+        return "sent " + GlobalRef.hex(h) + " from client " + client + " to client " + destination;
+    }
+
+    /** aep:recv. */
+    public String recv(int client, long source) {
+        long h = invoke(ShadowEntry.RECV, client, source, 0, "recv by client " + client
+                + (source < 0 ? " from any sender" : " from client " + source));
+        return GlobalRef.hex(h) + "  (now owned by client " + client + ")";
+    }
+
+    /** aep:recover. */
+    public String recover(long client) {
+        long n = invoke(ShadowEntry.RECOVER, client, 0, 0, "recover of " + (client < 0 ? "all clients" : "client "
+                + client));
+        return "reclaimed " + n + " objects";
+    }
+
+    /** aep:stats. */
+    public String stats() {
+        AllocatorStats s = current().allocator().stats();
+        StringBuilder b = new StringBuilder();
+        List<Long> calls = s.callsPerOp();
+        b.append("calls:");
+        for (int op = 1; op < Math.min(calls.size(), OPS.length); op++) {
+            b.append(' ').append(OPS[op]).append('=').append(calls.get(op));
+        }
+        b.append(" bad-op=").append(calls.isEmpty() ? 0 : calls.get(0)).append('\n');
+        b.append("live objects:      ").append(s.liveObjects()).append('\n');
+        b.append("live block bytes:  ").append(s.liveBytes()).append('\n');
+        b.append("bytes in use:      ").append(s.bytesInUse()).append(" (").append(s.pagesInUse())
+                .append(" pages of ").append(PoolLayout.PAGE).append(")\n");
+        b.append("metadata bytes:    ").append(s.metadataBytes()).append(String.format(Locale.ROOT, " (%.2f%% of %d)%n",
+                100.0 * s.metadataBytes() / Math.max(1, s.poolBytes()), s.poolBytes()));
+        b.append("pool bytes/object: ").append(String.format(Locale.ROOT, "%.1f", s.poolBytesPerObject())).append('\n');
+        b.append("segments by node:  ").append(s.segmentsByNode());
+        return b.toString();
+    }
+
+    /** aep:bitmap. */
+    public String bitmap() {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        long n = current().allocator().printBitmap(new PrintStream(text, true, StandardCharsets.UTF_8));
+        if (n < 0) {
+            throw new AepException(Errno.of(n), "bitmap: " + reason(Errno.of(n), ShadowEntry.PRINT_BITMAP));
+        }
+        return text.toString(StandardCharsets.UTF_8).stripTrailing();
+    }
+
+    /** aep:fsck. */
+    public String fsck() {
+        FsckReport r = new ConsistencyChecker(current().allocator()).check();
+        StringBuilder b = new StringBuilder();
+        b.append(r.clean() ? "clean" : r.problems().size() + " problems").append(": ").append(r.liveObjects())
+                .append(" live objects (").append(r.inFlight()).append(" in flight), ").append(r.spans())
+                .append(" spans");
+        for (FsckReport.Problem p : r.problems()) {
+            b.append('\n').append("  ").append(p);
+        }
+        return b.toString();
+    }
+}

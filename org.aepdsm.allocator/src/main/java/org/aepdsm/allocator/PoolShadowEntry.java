@@ -1,0 +1,99 @@
+package org.aepdsm.allocator;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+import org.aepdsm.api.Errno;
+import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.api.memory.ProtectionDomain;
+
+/**
+ * The shadow entry over one allocator and its pool: enters the protection domain,
+ * dispatches, leaves. Once {@link #retire() retired} (the backend went away or was
+ * swapped), every call answers {@code ESTALE} without touching the pool, and a pool
+ * closed under a running call is caught at this edge and answered {@code ESTALE} too.
+ *
+ * <p>Thread-safety: any thread may call; the allocator's per-client rule applies.
+ */
+public final class PoolShadowEntry implements ShadowEntry {
+    /** The default entry address, as in AEP ({@code 0xffffe8fffd800000} + 4 KiB). */
+    public static final long DEFAULT_ADDRESS = 0xffffe8fffd801000L;
+    private static final long ESTALE = -Errno.ESTALE.code();
+    private static final long EINVAL = -Errno.EINVAL.code();
+
+    private final AepAllocator allocator;
+    private final ProtectionDomain domain;
+    private final boolean direct;
+    private final long address;
+    private volatile boolean retired;
+
+    /**
+     * @param allocator the allocator behind the entry
+     * @param domain    the isolated space to enter on each call (ignored in direct mode)
+     * @param direct    skip the domain (AEP's direct-link debugging mode)
+     * @param address   the entry address this instance answers to
+     */
+    public PoolShadowEntry(AepAllocator allocator, ProtectionDomain domain, boolean direct, long address) {
+        this.allocator = Objects.requireNonNull(allocator, "allocator");
+        this.domain = direct ? null : Objects.requireNonNull(domain, "domain");
+        this.direct = direct;
+        this.address = address;
+    }
+
+    @Override
+    public long call(int op, long a0, long a1, long a2, long a3) {
+        if (retired) {
+            return ESTALE;
+        }
+        if (direct) {
+            return guarded(op, a0, a1, a2, a3);
+        }
+        domain.enter();
+        try {
+            return guarded(op, a0, a1, a2, a3);
+        } finally {
+            domain.leave();
+        }
+    }
+
+    private long guarded(int op, long a0, long a1, long a2, long a3) {
+        try {
+            return allocator.call(op, a0, a1, a2, a3);
+        } catch (IllegalStateException closed) {
+            return ESTALE;
+        } catch (IndexOutOfBoundsException | ArithmeticException damaged) {
+            // Only damaged metadata can lead a validated offset astray; refuse the call, never crash.
+            return retired ? ESTALE : EINVAL;
+        }
+    }
+
+    @Override
+    public MemorySegment memory() {
+        return allocator.memory();
+    }
+
+    @Override
+    public long address() {
+        return address;
+    }
+
+    @Override
+    public boolean direct() {
+        return direct;
+    }
+
+    /** The allocator behind the entry. */
+    public AepAllocator allocator() {
+        return allocator;
+    }
+
+    /** Makes every later call answer ESTALE. */
+    public void retire() {
+        retired = true;
+    }
+
+    /** Whether the entry was retired. */
+    public boolean retired() {
+        return retired;
+    }
+}

@@ -1,0 +1,91 @@
+package org.aepdsm.allocator.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * Every access the allocator makes to the shared pool: 64-bit words at byte
+ * offsets, plain or with a named memory ordering. This is the only class of the
+ * bundle that touches the pool's {@link MemorySegment}, and it holds the only
+ * {@link VarHandle} used on it.
+ *
+ * <p>Names follow JCTools: {@code get}/{@code put} are plain, {@code lv} is a
+ * volatile load, {@code la} an acquire load, {@code so} a release ("ordered")
+ * store, {@code cas} a compare-and-set, {@code xchg} and {@code xadd} atomic
+ * exchange and add. Offsets are bytes from the pool's start and must be 8-aligned;
+ * callers check them against the pool's layout before calling (a bad offset makes
+ * the segment throw, it never reaches foreign memory).
+ *
+ * <p>Thread-safety: stateless apart from the segment; safe from any thread. The
+ * segment is owned by the {@code SharedPool} that handed it out; once that pool is
+ * closed every method throws {@link IllegalStateException}.
+ */
+public final class PoolWords {
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+
+    private final MemorySegment segment;
+    private final long size;
+
+    /** @param segment the whole pool, offset 0 to its size */
+    public PoolWords(MemorySegment segment) {
+        this.segment = Objects.requireNonNull(segment, "segment");
+        this.size = segment.byteSize();
+    }
+
+    /** The pool segment. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** The pool's size in bytes. */
+    public long size() {
+        return size;
+    }
+
+    /** Plain load. */
+    public long get(long offset) {
+        return (long) LONG.get(segment, offset);
+    }
+
+    /** Plain store. */
+    public void put(long offset, long value) {
+        LONG.set(segment, offset, value);
+    }
+
+    /** Volatile load. */
+    public long lv(long offset) {
+        return (long) LONG.getVolatile(segment, offset);
+    }
+
+    /** Acquire load. */
+    public long la(long offset) {
+        return (long) LONG.getAcquire(segment, offset);
+    }
+
+    /** Release store: earlier stores become visible no later than this one. */
+    public void so(long offset, long value) {
+        LONG.setRelease(segment, offset, value);
+    }
+
+    /** Compare-and-set with volatile semantics. */
+    public boolean cas(long offset, long expected, long value) {
+        return LONG.compareAndSet(segment, offset, expected, value);
+    }
+
+    /** Atomic exchange; returns the previous value. */
+    public long xchg(long offset, long value) {
+        return (long) LONG.getAndSet(segment, offset, value);
+    }
+
+    /** Atomic add; returns the previous value. */
+    public long xadd(long offset, long delta) {
+        return (long) LONG.getAndAdd(segment, offset, delta);
+    }
+
+    /** Zeroes {@code length} bytes from {@code offset} (not on a hot path: it makes a slice). */
+    public void zero(long offset, long length) {
+        segment.asSlice(offset, length).fill((byte) 0);
+    }
+}

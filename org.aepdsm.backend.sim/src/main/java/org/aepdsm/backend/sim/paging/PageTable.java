@@ -1,0 +1,253 @@
+package org.aepdsm.backend.sim.paging;
+
+import java.util.function.LongUnaryOperator;
+
+import org.aepdsm.backend.sim.phys.PhysicalMemory;
+
+/**
+ * An x86-64 4-level page table kept in simulated physical memory, walked as the MMU walks it.
+ *
+ * <pre>
+ *   47       39 38       30 29       21 20       12 11          0
+ *  +-----------+-----------+-----------+-----------+-------------+
+ *  | PML4 index| PDPT index|  PD index |  PT index |   offset    |
+ *  +-----------+-----------+-----------+-----------+-------------+
+ *
+ *  root ("CR3") --> PML4 --> PDPT --+--> PD --+--> PT --> 4 KiB page   (level 1 leaf)
+ *                                   |         +--> PDE.PS: 2 MiB page  (level 2 leaf)
+ *                                   +--> PDPTE.PS: 1 GiB page          (level 3 leaf)
+ *  level:          4         3           2          1
+ * </pre>
+ *
+ * <p>Each table is one 4 KiB frame of 512 little-endian 8-byte entries in the {@link Pte}
+ * layout. Invariants: a table frame exists only while at least one of its entries is
+ * non-zero, the PML4 included ({@link #root()} is 0 while nothing is mapped), so the
+ * page-table memory of an address space follows what it maps, as the kernel's does; a
+ * non-leaf entry is {@link Pte#TABLE_FLAGS} plus the child's address (plus A once walked); an
+ * entry that maps nothing is all zero.
+ *
+ * <p>Thread-safety: none; the owning address space serialises every call. The results of the
+ * last {@link #walk} are kept in fields so the walk allocates nothing.
+ */
+public final class PageTable {
+    /** The number of entries in one table. */
+    public static final int ENTRIES = 512;
+    private static final long ALL = 1L << 48;
+
+    private final PhysicalMemory memory;
+    private final TableFrames frames;
+    private long root;
+    private long tablePages;
+    private int lastLevel;
+    private long lastEntryAddress;
+    private int lastReferences;
+
+    /**
+     * An empty page table.
+     *
+     * @param memory where the tables live
+     * @param frames where table frames come from and go back to
+     */
+    public PageTable(PhysicalMemory memory, TableFrames frames) {
+        this.memory = memory;
+        this.frames = frames;
+    }
+
+    /** The physical address of the PML4, or 0 while nothing is mapped. */
+    public long root() {
+        return root;
+    }
+
+    /** Frames holding tables now. */
+    public long tablePages() {
+        return tablePages;
+    }
+
+    /**
+     * Walks from the root to the leaf entry mapping {@code va}, reading one entry per level.
+     *
+     * @return the leaf entry (non-zero, present or a PROT_NONE leaf), or 0 if no leaf maps {@code va}
+     */
+    public long walk(long va) {
+        lastLevel = 0;
+        lastEntryAddress = 0;
+        lastReferences = 0;
+        long table = root;
+        if (table == 0) {
+            return 0;
+        }
+        for (int level = 4;; level--) {
+            long ea = table + (((va >>> Pte.shift(level)) & (ENTRIES - 1)) << 3);
+            long e = memory.readLong(ea);
+            lastReferences++;
+            if (e == 0) {
+                return 0;
+            }
+            if (Pte.isLeaf(e, level)) {
+                lastLevel = level;
+                lastEntryAddress = ea;
+                return e;
+            }
+            table = Pte.address(e);
+        }
+    }
+
+    /** The level of the leaf the last {@link #walk} found (1, 2, 3), or 0. */
+    public int lastLevel() {
+        return lastLevel;
+    }
+
+    /** The physical address of the leaf entry the last {@link #walk} found, or 0. */
+    public long lastEntryAddress() {
+        return lastEntryAddress;
+    }
+
+    /** The entries the last {@link #walk} read. */
+    public int lastReferences() {
+        return lastReferences;
+    }
+
+    /** Rewrites one entry in place (accessed and dirty bits). */
+    public void writeEntry(long entryAddress, long entry) {
+        memory.writeLong(entryAddress, entry);
+    }
+
+    /**
+     * Writes the leaf entry for {@code va} at {@code level}, creating the tables above it.
+     * On failure the tables created so far stay (empty); {@link #clear} over the range removes them.
+     *
+     * @throws org.aepdsm.api.AepException {@code ENOMEM} from the table frames
+     * @throws IllegalStateException       if a larger page already maps {@code va}
+     */
+    public void install(long va, int level, long entry) {
+        if (root == 0) {
+            root = newTable();
+        }
+        long table = root;
+        for (int l = 4; l > level; l--) {
+            long ea = table + (((va >>> Pte.shift(l)) & (ENTRIES - 1)) << 3);
+            long e = memory.readLong(ea);
+            if (e == 0) {
+                long child = newTable();
+                memory.writeLong(ea, child | Pte.TABLE_FLAGS);
+                table = child;
+            } else if (Pte.isLeaf(e, l)) {
+                throw new IllegalStateException("address 0x" + Long.toHexString(va) + " is inside a level " + l
+                        + " page");
+            } else {
+                table = Pte.address(e);
+            }
+        }
+        long ea = table + (((va >>> Pte.shift(level)) & (ENTRIES - 1)) << 3);
+        long old = memory.readLong(ea);
+        if (old != 0 && !Pte.isLeaf(old, level)) {
+            throw new IllegalStateException("address 0x" + Long.toHexString(va) + " has tables below level " + level);
+        }
+        memory.writeLong(ea, entry);
+    }
+
+    /** Receives leaf entries of a range. */
+    @FunctionalInterface
+    public interface LeafVisitor {
+        /** A leaf at {@code level} mapping the page that starts at {@code va}. */
+        void leaf(long va, int level, long entry);
+    }
+
+    /** Visits every leaf whose page starts in {@code [start, end)}, in address order. */
+    public void forEachLeaf(long start, long end, LeafVisitor visitor) {
+        if (root != 0) {
+            visit(root, 4, 0, start, end, visitor, null, false);
+        }
+    }
+
+    /**
+     * Rewrites every leaf whose page starts in {@code [start, end)}. The caller makes sure no
+     * leaf straddles the range's edges.
+     */
+    public void update(long start, long end, LongUnaryOperator rewrite) {
+        if (root != 0) {
+            visit(root, 4, 0, start, end, null, rewrite, false);
+        }
+    }
+
+    /**
+     * Zeroes every leaf whose page starts in {@code [start, end)}, telling the visitor first,
+     * and frees every table left empty, up to the root.
+     */
+    public void clear(long start, long end, LeafVisitor visitor) {
+        if (root == 0) {
+            return;
+        }
+        visit(root, 4, 0, start, end, visitor, null, true);
+        if (isEmpty(root)) {
+            freeTable(root);
+            root = 0;
+        }
+    }
+
+    /** Zeroes every leaf and frees every table. */
+    public void clearAll(LeafVisitor visitor) {
+        clear(0, ALL, visitor);
+    }
+
+    private void visit(long table, int level, long tableVa, long start, long end, LeafVisitor visitor,
+            LongUnaryOperator rewrite, boolean clear) {
+        int shift = Pte.shift(level);
+        long span = 1L << shift;
+        long lo = Math.max(start, tableVa);
+        long hi = Math.min(end, tableVa + span * ENTRIES);
+        if (lo >= hi) {
+            return;
+        }
+        int first = (int) ((lo - tableVa) >>> shift);
+        int last = (int) ((hi - 1 - tableVa) >>> shift);
+        for (int i = first; i <= last; i++) {
+            long ea = table + ((long) i << 3);
+            long e = memory.readLong(ea);
+            if (e == 0) {
+                continue;
+            }
+            long va = tableVa + i * span;
+            if (Pte.isLeaf(e, level)) {
+                if (va < start) {
+                    continue;
+                }
+                if (visitor != null) {
+                    visitor.leaf(va, level, e);
+                }
+                if (clear) {
+                    memory.writeLong(ea, 0);
+                } else if (rewrite != null) {
+                    memory.writeLong(ea, rewrite.applyAsLong(e));
+                }
+            } else {
+                long child = Pte.address(e);
+                visit(child, level - 1, va, start, end, visitor, rewrite, clear);
+                if (clear && isEmpty(child)) {
+                    memory.writeLong(ea, 0);
+                    freeTable(child);
+                }
+            }
+        }
+    }
+
+    private boolean isEmpty(long table) {
+        for (int i = 0; i < ENTRIES; i++) {
+            if (memory.readLong(table + ((long) i << 3)) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private long newTable() {
+        long t = frames.allocateTable();
+        tablePages++;
+        return t;
+    }
+
+    private void freeTable(long table) {
+        frames.freeTable(table);
+        tablePages--;
+    }
+}

@@ -1,0 +1,221 @@
+package org.aepdsm.backend.sim.phys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * The simulated machine's physical memory: banks of real bytes allocated from one shared
+ * {@link Arena}. This is the only class of the bundle that touches {@link MemorySegment}s.
+ *
+ * <p>Physical address layout. Bank {@code k} starts at {@code (k + 1) << 36}, so bank numbers
+ * come straight out of an address and no bank starts at physical address 0:
+ *
+ * <pre>
+ *   0x10_0000_0000  bank 0  (node 0 DRAM, then node 0's page-table zone)
+ *   0x20_0000_0000  bank 1  (node 1 DRAM ...)
+ *   ...
+ *   (n+1) &lt;&lt; 36      bank n  (the CXL tier)
+ *   bank k = (pa &gt;&gt;&gt; 36) - 1, offset = pa &amp; (2^36 - 1), a bank holds at most 64 GiB
+ * </pre>
+ *
+ * <p>Every method checks the bank and the bounds before touching memory, so a wrong address
+ * ends in an exception, never in a stray access. Words are little-endian, as x86-64 stores them.
+ *
+ * <p>Thread-safety: all methods may be called from any thread; concurrent accesses to the same
+ * bytes are as racy as on real memory. {@link #close()} may run while other threads access the
+ * memory: the shared arena makes their accesses fail with {@link IllegalStateException} and
+ * frees the memory only when no access can reach it. Ownership: the instance owns the arena.
+ */
+public final class PhysicalMemory implements AutoCloseable {
+    /** log2 of the physical address space reserved for each bank. */
+    public static final int BANK_SHIFT = 36;
+    /** The largest bank. */
+    public static final long MAX_BANK_BYTES = 1L << BANK_SHIFT;
+    private static final long OFFSET_MASK = MAX_BANK_BYTES - 1;
+    private static final int CLOSE_ATTEMPTS = 100_000;
+
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final Arena arena;
+    private final MemorySegment[] banks;
+
+    /**
+     * Allocates the banks, zero-filled.
+     *
+     * @param bankBytes the size of each bank, a positive multiple of 4096 up to {@link #MAX_BANK_BYTES}
+     * @throws IllegalArgumentException for a bad size
+     * @throws OutOfMemoryError         when the host cannot provide the memory (nothing stays allocated)
+     */
+    public PhysicalMemory(long[] bankBytes) {
+        for (int k = 0; k < bankBytes.length; k++) {
+            long b = bankBytes[k];
+            if (b <= 0 || (b & 4095) != 0 || b > MAX_BANK_BYTES) {
+                throw new IllegalArgumentException("bank " + k + " size " + b
+                        + " is not a positive multiple of 4096 up to " + MAX_BANK_BYTES);
+            }
+        }
+        this.arena = Arena.ofShared();
+        this.banks = new MemorySegment[bankBytes.length];
+        try {
+            for (int k = 0; k < bankBytes.length; k++) {
+                banks[k] = arena.allocate(bankBytes[k], 4096);
+            }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** The number of banks. */
+    public int bankCount() {
+        return banks.length;
+    }
+
+    /** The physical address of the first byte of a bank. */
+    public static long bankBase(int bank) {
+        return (bank + 1L) << BANK_SHIFT;
+    }
+
+    /** Bytes in a bank. */
+    public long bankBytes(int bank) {
+        return banks[bank].byteSize();
+    }
+
+    /** The bank holding the physical address, or -1 if no bank does. */
+    public int bankOf(long pa) {
+        long k = (pa >>> BANK_SHIFT) - 1;
+        if (k < 0 || k >= banks.length || (pa & OFFSET_MASK) >= banks[(int) k].byteSize()) {
+            return -1;
+        }
+        return (int) k;
+    }
+
+    /** Loads a little-endian word. */
+    public long readLong(long pa) {
+        return bank(pa).get(WORD, pa & OFFSET_MASK);
+    }
+
+    /** Stores a little-endian word. */
+    public void writeLong(long pa, long value) {
+        bank(pa).set(WORD, pa & OFFSET_MASK, value);
+    }
+
+    /** Loads a byte. */
+    public byte readByte(long pa) {
+        return bank(pa).get(ValueLayout.JAVA_BYTE, pa & OFFSET_MASK);
+    }
+
+    /** Stores a byte. */
+    public void writeByte(long pa, byte value) {
+        bank(pa).set(ValueLayout.JAVA_BYTE, pa & OFFSET_MASK, value);
+    }
+
+    /** Copies {@code length} bytes from physical memory into an array. */
+    public void copyOut(long pa, byte[] destination, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, destination.length);
+        MemorySegment.copy(bank(pa), ValueLayout.JAVA_BYTE, pa & OFFSET_MASK, destination, offset, length);
+    }
+
+    /** Copies {@code length} bytes from an array into physical memory. */
+    public void copyIn(byte[] source, int offset, long pa, int length) {
+        Objects.checkFromIndexSize(offset, length, source.length);
+        MemorySegment.copy(source, offset, bank(pa), ValueLayout.JAVA_BYTE, pa & OFFSET_MASK, length);
+    }
+
+    /** Copies bytes between two physical ranges (which must not overlap). */
+    public void copy(long sourcePa, long destinationPa, long bytes) {
+        MemorySegment.copy(bank(sourcePa), sourcePa & OFFSET_MASK, bank(destinationPa), destinationPa & OFFSET_MASK,
+                bytes);
+    }
+
+    /** Fills a physical range with zeros. */
+    public void zero(long pa, long bytes) {
+        range(pa, bytes).fill((byte) 0);
+    }
+
+    /** The bytes of a physical range, valid until {@link #close()}. */
+    public MemorySegment slice(long pa, long bytes) {
+        return range(pa, bytes);
+    }
+
+    /**
+     * The bytes of a physical range seen through an arena of their own, so that closing the view
+     * makes its segment inaccessible while the memory itself stays. Every view must be closed
+     * before this memory is.
+     */
+    public View openView(long pa, long bytes) {
+        MemorySegment r = range(pa, bytes);
+        Arena scope = Arena.ofShared();
+        return new View(scope, MemorySegment.ofAddress(r.address()).reinterpret(bytes, scope, null));
+    }
+
+    /**
+     * A separately closable window on physical memory. Thread-safe; owned by whoever opened it.
+     */
+    public static final class View implements AutoCloseable {
+        private final Arena scope;
+        private final MemorySegment segment;
+
+        private View(Arena scope, MemorySegment segment) {
+            this.scope = scope;
+            this.segment = segment;
+        }
+
+        /** The bytes; inaccessible ({@link IllegalStateException}) once the view is closed. */
+        public MemorySegment segment() {
+            return segment;
+        }
+
+        /** Makes the segment inaccessible, even to threads using it now. Idempotent. */
+        @Override
+        public void close() {
+            closeArena(scope);
+        }
+    }
+
+    /**
+     * Frees every bank. Accesses racing with the close fail with {@link IllegalStateException};
+     * segments handed out become inaccessible. Idempotent.
+     */
+    @Override
+    public void close() {
+        closeArena(arena);
+    }
+
+    /**
+     * Closes a shared arena even while other threads access its segments: their accesses fail
+     * with {@link IllegalStateException}. Idempotent.
+     */
+    private static void closeArena(Arena arena) {
+        for (int i = 0; i < CLOSE_ATTEMPTS && arena.scope().isAlive(); i++) {
+            try {
+                arena.close();
+                return;
+            } catch (IllegalStateException busy) {
+                // Another thread held the arena at that instant (possible on older JDKs); try again.
+                Thread.yield();
+            }
+        }
+        if (arena.scope().isAlive()) {
+            throw new IllegalStateException("simulated memory stayed in use; it could not be released");
+        }
+    }
+
+    private MemorySegment bank(long pa) {
+        long k = (pa >>> BANK_SHIFT) - 1;
+        if (k < 0 || k >= banks.length) {
+            throw new IllegalArgumentException("physical address 0x" + Long.toHexString(pa) + " is in no bank");
+        }
+        return banks[(int) k];
+    }
+
+    private MemorySegment range(long pa, long bytes) {
+        MemorySegment b = bank(pa);
+        long off = pa & OFFSET_MASK;
+        Objects.checkFromIndexSize(off, bytes, b.byteSize());
+        return b.asSlice(off, bytes);
+    }
+}

@@ -1,0 +1,118 @@
+package org.aepdsm.backend.sim;
+
+import static org.aepdsm.testkit.Errors.assertErrno;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.ValueLayout;
+
+import org.aepdsm.api.Errno;
+import org.aepdsm.api.memory.ProtectionDomain;
+import org.aepdsm.api.memory.SharedPool;
+import org.aepdsm.api.memory.SharedPoolSpec;
+import org.aepdsm.api.memory.Tier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SharedPoolTest {
+    private final SimMachine machine = new SimMachine(MachineConfig.of(1, 16, 8));
+
+    @AfterEach
+    void shutdown() {
+        machine.shutdown();
+    }
+
+    @Test
+    void attachingSeesTheSameBytes() {
+        SharedPool a = machine.openSharedPool(new SharedPoolSpec("heap", 1L << 20, false));
+        assertTrue(a.created());
+        assertEquals(1L << 20, a.segment().byteSize());
+        a.segment().set(ValueLayout.JAVA_LONG, 4096, 77);
+        SharedPool b = machine.openSharedPool(new SharedPoolSpec("heap", 0, true));
+        assertFalse(b.created());
+        assertEquals(1L << 20, b.size());
+        assertEquals(77, b.segment().get(ValueLayout.JAVA_LONG, 4096));
+        assertEquals(Tier.CXL, machine.cxlPool().tier());
+        assertEquals((8L << 20) / 4096, machine.cxlPool().frameCount(), "the 8 MiB CXL tier");
+    }
+
+    @Test
+    void attachingToAnUnknownNameIsEnoent() {
+        assertErrno(Errno.ENOENT, "nowhere", () -> machine.openSharedPool(new SharedPoolSpec("nowhere", 4096, true)));
+    }
+
+    @Test
+    void creatingAnExistingNameResetsItToZero() {
+        SharedPool a = machine.openSharedPool(new SharedPoolSpec("p", 8192, false));
+        a.segment().set(ValueLayout.JAVA_BYTE, 10, (byte) 3);
+        SharedPool again = machine.openSharedPool(new SharedPoolSpec("p", 8192, false));
+        assertTrue(again.created());
+        assertEquals(0, a.segment().get(ValueLayout.JAVA_BYTE, 10), "the same bytes, zeroed for everyone");
+    }
+
+    @Test
+    void badAndOversizedSizesAreRefusedByName() {
+        assertErrno(Errno.EINVAL, "100", () -> machine.openSharedPool(new SharedPoolSpec("x", 100, false)));
+        assertErrno(Errno.EINVAL, "0", () -> machine.openSharedPool(new SharedPoolSpec("x", 0, false)));
+        assertErrno(Errno.ENOMEM, String.valueOf(16L << 20),
+                () -> machine.openSharedPool(new SharedPoolSpec("x", 16L << 20, false)));
+        assertErrno(Errno.ENOENT, "x", () -> machine.openSharedPool(new SharedPoolSpec("x", 4096, true)));
+        assertEquals(machine.cxlPool().frameCount(), machine.cxlPool().freeFrames(), "refusals left nothing behind");
+    }
+
+    @Test
+    void closingOneHandleMakesOnlyItsSegmentInaccessible() {
+        SharedPool a = machine.openSharedPool(new SharedPoolSpec("p", 4096, false));
+        SharedPool b = machine.openSharedPool(new SharedPoolSpec("p", 4096, true));
+        var seg = a.segment();
+        a.close();
+        a.close();
+        assertFalse(a.isOpen());
+        assertThrows(IllegalStateException.class, () -> seg.get(ValueLayout.JAVA_BYTE, 0));
+        assertErrno(Errno.ESTALE, a::segment);
+        b.segment().set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+        SharedPool c = machine.openSharedPool(new SharedPoolSpec("p", 0, true));
+        assertEquals(1, c.segment().get(ValueLayout.JAVA_BYTE, 0), "the pool itself stays");
+    }
+
+    @Test
+    void regionsOfDifferentPoolsDoNotOverlap() {
+        SharedPool a = machine.openSharedPool(new SharedPoolSpec("a", 3 * 4096, false));
+        SharedPool b = machine.openSharedPool(new SharedPoolSpec("b", 5 * 4096, false));
+        a.segment().fill((byte) 1);
+        b.segment().fill((byte) 2);
+        for (long i = 0; i < a.size(); i++) {
+            assertEquals(1, a.segment().get(ValueLayout.JAVA_BYTE, i));
+        }
+        assertEquals(machine.cxlPool().frameCount() - 8, machine.cxlPool().freeFrames(), "exactly 3 + 5 frames");
+    }
+
+    @Test
+    void theProtectionDomainNestsPerThreadAndRecordsIsolatedRanges() throws Exception {
+        SharedPool p = machine.openSharedPool(new SharedPoolSpec("meta", 16 * 4096, false));
+        ProtectionDomain d = machine.protectionDomain();
+        SimProtectionDomain sim = (SimProtectionDomain) d;
+        d.isolate(p, 4096, 2 * 4096);
+        assertTrue(sim.isIsolated(p, 8192, 8));
+        assertFalse(sim.isIsolated(p, 3 * 4096, 4096));
+        assertFalse(sim.permits(p, 4096, 1));
+        d.enter();
+        d.enter();
+        d.leave();
+        assertTrue(d.isInside());
+        assertTrue(sim.permits(p, 4096, 1));
+        boolean[] otherInside = new boolean[1];
+        Thread t = new Thread(() -> otherInside[0] = d.isInside());
+        t.start();
+        t.join();
+        assertFalse(otherInside[0], "the depth is per thread");
+        d.leave();
+        d.leave();
+        assertFalse(d.isInside(), "an unmatched leave is ignored");
+        assertErrno(Errno.EINVAL, "0x10", () -> d.isolate(p, 0x10, 4096));
+        assertErrno(Errno.EINVAL, () -> d.isolate(p, 0, 17 * 4096));
+        assertErrno(Errno.EINVAL, () -> d.isolate(p, 0, 0));
+    }
+}
