@@ -75,7 +75,8 @@ public final class EntryChoice {
         }
         return candidates.stream().filter(c -> !c.isDirect()).findFirst().map(Candidate::entry)
                 .orElseThrow(() -> new AepException(Errno.ENOENT,
-                        "no shadow entry available (available: " + list(candidates) + ")"));
+                        "no shadow entry available (available: " + list(candidates) + ")"
+                                + (candidates.isEmpty() ? "" : "; a direct entry needs --direct")));
     }
 
     private static String list(List<Candidate> candidates) {
