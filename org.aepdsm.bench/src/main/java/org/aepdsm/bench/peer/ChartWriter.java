@@ -32,6 +32,8 @@ final class ChartWriter {
                 .build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setDecimalPattern("#,##0.##");
+        chart.getStyler().setYAxisDecimalPattern("#,##0.##");
         chart.getStyler().setXAxisLabelRotation(labels.size() > 3 ? 20 : 0);
         chart.addSeries(a[2], labels, values);
         BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
