@@ -42,7 +42,11 @@ public final class AllocatorComponent {
     private AllocatorConfiguration config;
     private MemoryBackend backend;
     private PoolBinding binding;
+    /** The service property that marks a direct-link entry (the benchmarks' {@code --direct}). */
+    static final String DIRECT_PROPERTY = "aepdsm.direct";
+
     private ServiceRegistration<?> entryRegistration;
+    private ServiceRegistration<ShadowEntry> directRegistration;
     private ServiceRegistration<OwnershipService> ownershipRegistration;
 
     @Activate
@@ -99,12 +103,27 @@ public final class AllocatorComponent {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(ShadowEntry.ENTRY_PROPERTY, GlobalRef.hex(settings.entryAddress()));
         props.put(MemoryBackend.ID_PROPERTY, backend.id());
+        Dictionary<String, Object> entryProps = new Hashtable<>();
+        entryProps.put(ShadowEntry.ENTRY_PROPERTY, GlobalRef.hex(settings.entryAddress()));
+        entryProps.put(MemoryBackend.ID_PROPERTY, backend.id());
+        entryProps.put(DIRECT_PROPERTY, settings.direct());
         entryRegistration = context.registerService(
-                new String[] {ShadowEntry.class.getName(), PoolShadowEntry.class.getName()}, binding.entry(), props);
+                new String[] {ShadowEntry.class.getName(), PoolShadowEntry.class.getName()}, binding.entry(), entryProps);
+        binding.directEntry().ifPresent(direct -> {
+            Dictionary<String, Object> directProps = new Hashtable<>();
+            directProps.put(ShadowEntry.ENTRY_PROPERTY, GlobalRef.hex(settings.entryAddress()));
+            directProps.put(MemoryBackend.ID_PROPERTY, backend.id());
+            directProps.put(DIRECT_PROPERTY, true);
+            directRegistration = context.registerService(ShadowEntry.class, direct, directProps);
+        });
         ownershipRegistration = context.registerService(OwnershipService.class, binding.ownership(), props);
     }
 
     private void retire() {
+        if (directRegistration != null) {
+            directRegistration.unregister();
+            directRegistration = null;
+        }
         if (entryRegistration != null) {
             entryRegistration.unregister();
             entryRegistration = null;
