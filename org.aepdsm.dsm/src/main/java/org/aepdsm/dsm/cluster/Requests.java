@@ -19,15 +19,13 @@ import org.aepdsm.api.Errno;
  * from the same sender (an invalidation cannot overtake the data it invalidates).
  *
  * <p>A {@link Call} is a one-shot wait station: the outcome is published through one volatile field and
- * the waiting thread is unparked directly by the delivery thread; before parking, the waiter spins for a
- * few microseconds, because on loopback a reply often arrives within the time a park/unpark pair costs.
+ * the waiting thread is unparked directly by the delivery thread, with no future or executor between.
+ * The waiter parks at once: on a machine whose cores are shared, spinning for the reply measured no
+ * faster and takes the core the reply's sender needs.
  *
  * <p>Thread-safe.
  */
 public final class Requests {
-    /** How long a waiter polls before it parks. */
-    private static final long SPIN_NANOS = Long.getLong("org.aepdsm.dsm.spinNanos", 20_000L);
-
     /** A response. {@code status} is 0 or a positive errno; {@code payload} is positioned at its start. */
     public record Reply(int status, String message, ByteBuffer payload) {
         /** Whether the request succeeded. */
@@ -74,21 +72,9 @@ public final class Requests {
 
         /** Waits for the outcome until {@code deadline} (System.nanoTime); null when it passed. */
         Object await(long deadline) throws InterruptedException {
-            Object o = outcome;
-            if (o != null) {
-                return o;
-            }
-            long spinUntil = System.nanoTime() + SPIN_NANOS;
-            while (System.nanoTime() < spinUntil) {
-                Thread.onSpinWait();
-                o = outcome;
-                if (o != null) {
-                    return o;
-                }
-            }
             waiter = Thread.currentThread();
             for (;;) {
-                o = outcome;
+                Object o = outcome;
                 if (o != null) {
                     return o;
                 }
