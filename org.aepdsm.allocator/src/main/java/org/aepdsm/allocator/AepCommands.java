@@ -40,9 +40,12 @@ public final class AepCommands {
         return e;
     }
 
-    /** Parses {@code 0x...} hex or decimal. */
+    /**
+     * Parses {@code 0x...} hex or decimal; only the first word counts, so the text {@code aep:alloc} prints can
+     * be passed on as it is ({@code h = aep:alloc 1 64; aep:send 1 2 $h}).
+     */
     public static long parse(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
+        String t = text.trim().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
         try {
             if (t.startsWith("0x")) {
                 return Long.parseUnsignedLong(t.substring(2), 16);
