@@ -117,7 +117,8 @@ public class CommandLineRunner {
                 try {
                     Object result = session.execute(statement);
                     if (result != null) {
-                        out.println(result instanceof CharSequence cs ? cs : session.format(result, Converter.INSPECT));
+                        CharSequence text = result instanceof CharSequence cs ? cs : session.format(result, Converter.INSPECT);
+                        out.println(text.toString().stripTrailing());
                     }
                     out.flush();
                 } catch (Exception e) {

@@ -22,6 +22,14 @@ public interface DsmCluster {
     /** Creates a region with this node as origin, or opens the one of that name. */
     DsmRegion region(String name, long size);
 
+    /**
+     * Opens the region of that name, created earlier by some node.
+     *
+     * @throws org.aepdsm.api.AepException ENOENT if no node created a region of that name
+     * @since 1.1
+     */
+    DsmRegion region(String name);
+
     /** Starts a task on a node; returns its id. */
     long start(Class<? extends MigratableTask> type, byte[] initialState, int node);
 

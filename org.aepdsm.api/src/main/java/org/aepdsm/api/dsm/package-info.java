@@ -3,5 +3,5 @@
  * writer-invalidate) and task migration between nodes.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.aepdsm.api.dsm;

@@ -63,6 +63,14 @@ public interface MemoryBackend {
     /** The isolated execution space. */
     ProtectionDomain protectionDomain();
 
+    /**
+     * Page-table subtrees for morsels, where the backend can build and link them. The default is
+     * empty: a backend without this support maps objects only page by page.
+     */
+    default Optional<SubtreeSupport> subtrees() {
+        return Optional.empty();
+    }
+
     /** False once the backend was deactivated. */
     boolean isActive();
 }

@@ -200,6 +200,12 @@ final class NativeAddressSpace implements AddressSpace {
     @Override
     public void map(long address, long length, FramePool framePool, long firstFrame, PageSize pageSize,
             Protection protection, MapMode mode) {
+        map(address, length, framePool, firstFrame, pageSize, protection, mode, false);
+    }
+
+    /** {@link #map}, with {@code MAP_POPULATE} when {@code populate}: every page entry filled now. */
+    void map(long address, long length, FramePool framePool, long firstFrame, PageSize pageSize,
+            Protection protection, MapMode mode, boolean populate) {
         lock.writeLock().lock();
         try {
             checkLive();
@@ -224,7 +230,7 @@ final class NativeAddressSpace implements AddressSpace {
                     shared ? null : new TreeMap<>());
             try {
                 reservation.mapFile(address - base, length, p.file(), firstFrame * FRAME,
-                        r.kernelRights(address), shared);
+                        r.kernelRights(address), shared, populate);
             } catch (AepException e) {
                 p.release(firstFrame, frames);
                 reservation.clear(address - base, length);

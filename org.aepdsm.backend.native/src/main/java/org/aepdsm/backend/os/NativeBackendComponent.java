@@ -13,6 +13,7 @@ import org.aepdsm.api.memory.MemoryBackend;
 import org.aepdsm.api.memory.ProtectionDomain;
 import org.aepdsm.api.memory.SharedPool;
 import org.aepdsm.api.memory.SharedPoolSpec;
+import org.aepdsm.api.memory.SubtreeSupport;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -138,6 +139,11 @@ public final class NativeBackendComponent implements MemoryBackend {
     @Override
     public SharedPool openSharedPool(SharedPoolSpec spec) {
         return current().openSharedPool(spec);
+    }
+
+    @Override
+    public Optional<SubtreeSupport> subtrees() {
+        return current().subtrees();
     }
 
     @Override

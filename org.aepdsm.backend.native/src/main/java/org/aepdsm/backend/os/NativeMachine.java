@@ -22,6 +22,7 @@ import org.aepdsm.api.memory.MemoryBackend;
 import org.aepdsm.api.memory.ProtectionDomain;
 import org.aepdsm.api.memory.SharedPool;
 import org.aepdsm.api.memory.SharedPoolSpec;
+import org.aepdsm.api.memory.SubtreeSupport;
 import org.aepdsm.backend.os.ffm.FileMapping;
 import org.aepdsm.backend.os.ffm.MemoryFile;
 import org.aepdsm.backend.os.ffm.Pagemap;
@@ -63,6 +64,7 @@ public final class NativeMachine implements MemoryBackend {
     private final Pagemap pagemap;
     private final NativeFramePool pool;
     private final KeyedProtectionDomain domain;
+    private final NativeSubtreeSupport subtrees = new NativeSubtreeSupport(this);
     private final Map<Long, NativeAddressSpace> spaces = new ConcurrentSkipListMap<>();
     private final List<NativeSharedPool> sharedPools = new ArrayList<>();
     private final AtomicLong nextSpaceId = new AtomicLong(1);
@@ -254,6 +256,13 @@ public final class NativeMachine implements MemoryBackend {
             sharedPools.add(p);
         }
         return p;
+    }
+
+    /** Morsels as ranges of the pool file, mapped with one {@code mmap} per run. */
+    @Override
+    public Optional<SubtreeSupport> subtrees() {
+        checkActive();
+        return Optional.of(subtrees);
     }
 
     @Override

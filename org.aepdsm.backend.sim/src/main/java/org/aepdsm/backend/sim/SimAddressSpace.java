@@ -2,6 +2,7 @@ package org.aepdsm.backend.sim;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import org.aepdsm.api.memory.Fault;
 import org.aepdsm.api.memory.FaultHandler;
 import org.aepdsm.api.memory.FaultKind;
 import org.aepdsm.api.memory.FramePool;
+import org.aepdsm.api.memory.LinkCost;
 import org.aepdsm.api.memory.MapMode;
 import org.aepdsm.api.memory.Mapping;
 import org.aepdsm.api.memory.PageSize;
@@ -22,6 +24,7 @@ import org.aepdsm.api.memory.Protection;
 import org.aepdsm.api.memory.Translation;
 import org.aepdsm.api.paging.PageMap;
 import org.aepdsm.api.paging.PlacementPolicy;
+import org.aepdsm.backend.sim.frame.ContiguityPlacement;
 import org.aepdsm.backend.sim.paging.PageTable;
 import org.aepdsm.backend.sim.paging.Pte;
 import org.aepdsm.backend.sim.paging.Tlb;
@@ -70,12 +73,15 @@ final class SimAddressSpace implements AddressSpace {
     private final long limit;
     private final Object lock = new Object();
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    private final TreeMap<Long, Link> links = new TreeMap<>();
     private final PageTable table;
     private final Tlb tlb;
     private final long[] bankNanos;
     private final long walkReferenceNs;
     private volatile boolean closed;
     private volatile FaultHandler handler;
+    /** Contiguity-aware placement while that policy is chosen, null for the buddy allocator (the default). */
+    private volatile ContiguityPlacement placement;
 
     private long accesses;
     private long tlbHits;
@@ -104,6 +110,18 @@ final class SimAddressSpace implements AddressSpace {
 
         Mapping toMapping() {
             return new Mapping(start, length, firstFrame, pageSize, protection, mode);
+        }
+    }
+
+    /**
+     * A morsel's range (see {@link SimSubtreeSet}): its subtrees linked, one entry per subtree at
+     * {@code start + offsets[i]} on {@code levels[i]}, or its frames populated page by page. The
+     * morsel owns the frames, and in the linked case the tables below the link entries.
+     */
+    private record Link(long start, long length, Protection protection, boolean populated, long[] offsets,
+            int[] levels, List<Mapping> parts) {
+        long end() {
+            return start + length;
         }
     }
 
@@ -206,9 +224,13 @@ final class SimAddressSpace implements AddressSpace {
             checkUsable();
             checkRange(address, length, PageSize.SIZE_4K);
             long end = address + length;
+            checkNoLink(address, end, "unmap");
             List<Vma> hit = overlapping(address, end);
             checkNoSplit(hit, address, end, "unmap");
             table.clear(address, end, this::release);
+            if (placement != null) {
+                placement.forget(address >>> 12, end >>> 12);
+            }
             for (Vma v : hit) {
                 vmas.remove(v.start());
                 if (v.start() < address) {
@@ -231,6 +253,7 @@ final class SimAddressSpace implements AddressSpace {
                 throw new AepException(Errno.EINVAL, "protection is required");
             }
             long end = address + length;
+            checkNoLink(address, end, "protect");
             List<Vma> hit = overlapping(address, end);
             long covered = address;
             for (Vma v : hit) {
@@ -268,6 +291,10 @@ final class SimAddressSpace implements AddressSpace {
             List<Mapping> out = new ArrayList<>(vmas.size());
             for (Vma v : vmas.values()) {
                 out.add(v.toMapping());
+            }
+            if (!links.isEmpty()) {
+                links.values().forEach(l -> out.addAll(l.parts()));
+                out.sort(Comparator.comparingLong(Mapping::start));
             }
             return List.copyOf(out);
         }
@@ -576,7 +603,7 @@ final class SimAddressSpace implements AddressSpace {
                     }
                     fill(v, va);
                 }
-                case PROTECTION -> throw refused(va, write, v == null ? Protection.NONE : v.protection());
+                case PROTECTION -> throw refused(va, write, v != null ? v.protection() : linkProtection(va));
                 case COPY_ON_WRITE -> breakCopyOnWrite(v, va);
                 default -> throw new IllegalStateException("fault kind " + kind);
             }
@@ -616,9 +643,11 @@ final class SimAddressSpace implements AddressSpace {
                     + Long.toHexString(va) + " (seed " + machine.config().seed() + ")");
         }
         SimFramePool pool = machine.dram(node);
+        ContiguityPlacement ca = placement;
         long frame;
         try {
-            frame = pool.allocatePinned(ps.order());
+            frame = ca == null ? pool.allocatePinned(ps.order())
+                    : ca.place(v.start() >>> 12, v.length() >>> 12, page >>> 12, ps.order());
         } catch (AepException e) {
             throw new AepException(e.errno(), "demand fault at address 0x" + Long.toHexString(va) + ": "
                     + e.getMessage(), e);
@@ -692,23 +721,33 @@ final class SimAddressSpace implements AddressSpace {
     @Override
     public PlacementPolicy placementPolicy() {
         checkUsable();
-        return PlacementPolicy.BUDDY;
+        return placement == null ? PlacementPolicy.BUDDY : PlacementPolicy.CONTIGUITY_AWARE;
     }
 
     /**
-     * Only {@link PlacementPolicy#BUDDY} is available: contiguity-aware placement is not built
-     * into the sim backend yet and is refused with {@code EOPNOTSUPP}.
+     * {@link PlacementPolicy#BUDDY} takes demand-filled frames from the buddy allocator;
+     * {@link PlacementPolicy#CONTIGUITY_AWARE} places them with a {@link ContiguityPlacement} over
+     * the node's pool. Choosing the policy already in force keeps its state; switching drops the
+     * offset records. Pages already present stay where they are.
      */
     @Override
     public void setPlacementPolicy(PlacementPolicy policy) {
-        checkUsable();
-        if (policy == null) {
-            throw new AepException(Errno.EINVAL, "placement policy is null");
+        synchronized (lock) {
+            checkUsable();
+            if (policy == null) {
+                throw new AepException(Errno.EINVAL, "placement policy is null");
+            }
+            if (policy == PlacementPolicy.BUDDY) {
+                placement = null;
+            } else if (placement == null) {
+                placement = new ContiguityPlacement(new PoolPlacementFrames(machine.dram(node)));
+            }
         }
-        if (policy != PlacementPolicy.BUDDY) {
-            throw new AepException(Errno.EOPNOTSUPP, "placement policy " + policy
-                    + " is not supported by the sim backend yet; only BUDDY is");
-        }
+    }
+
+    /** The contiguity-aware placement in force, or null under the buddy policy (for tests and tools). */
+    ContiguityPlacement contiguityPlacement() {
+        return placement;
     }
 
     @Override
@@ -771,6 +810,12 @@ final class SimAddressSpace implements AddressSpace {
             closed = true;
             if (machine.isActive()) {
                 try {
+                    for (Link l : links.values()) {
+                        if (l.populated()) {
+                            table.clear(l.start(), l.end(), null);
+                        }
+                    }
+                    links.clear();
                     table.clearAll(this::release);
                 } catch (IllegalStateException e) {
                     if (machine.isActive()) {
@@ -846,6 +891,7 @@ final class SimAddressSpace implements AddressSpace {
     }
 
     private void checkFree(long address, long length) {
+        checkNoLink(address, address + length, "a mapping");
         List<Vma> hit = overlapping(address, address + length);
         if (!hit.isEmpty()) {
             Vma v = hit.get(0);
@@ -868,6 +914,134 @@ final class SimAddressSpace implements AddressSpace {
                 }
             }
         }
+    }
+
+    // ---------------------------------------------------------------- morsel links (SimSubtreeSet)
+
+    /**
+     * Links a morsel's subtrees at {@code address}: entry {@code i} points at {@code tables[i]} from
+     * level {@code levels[i]} for {@code address + offsets[i]}. Nothing changes if it fails.
+     *
+     * @throws AepException {@code EINVAL} (range), {@code EEXIST} (overlap), {@code ENOMEM} (tables)
+     */
+    LinkCost linkTables(long address, long length, Protection protection, long[] offsets, int[] levels,
+            long[] tables, List<Mapping> parts) {
+        synchronized (lock) {
+            checkUsable();
+            checkRange(address, length, PageSize.SIZE_2M);
+            checkFree(address, length);
+            long rights = (protection.canWrite() ? Pte.RW : 0) | (protection.canExecute() ? 0 : Pte.NX);
+            long before = table.tablePages();
+            long written = 0;
+            try {
+                for (int i = 0; i < offsets.length; i++) {
+                    written += table.link(address + offsets[i], levels[i], tables[i], rights);
+                }
+            } catch (AepException e) {
+                table.clear(address, address + length, null);
+                throw new AepException(e.errno(), "linking 0x" + Long.toHexString(address) + "+" + length
+                        + " failed: " + e.getMessage(), e);
+            }
+            links.put(address, new Link(address, length, protection, false, offsets, levels, parts));
+            return new LinkCost(written, table.tablePages() - before, 0, 0);
+        }
+    }
+
+    /**
+     * Maps a morsel's frames page by page at {@code address}: one leaf per 4 KiB page, the frames of
+     * chunk {@code c} starting at physical address {@code chunks[c]}. Nothing changes if it fails.
+     */
+    LinkCost populateFrames(long address, long length, Protection protection, long[] chunks, List<Mapping> parts) {
+        synchronized (lock) {
+            checkUsable();
+            checkRange(address, length, PageSize.SIZE_2M);
+            checkFree(address, length);
+            long flags = leafFlags(protection, PageSize.SIZE_4K, false, false);
+            long before = table.tablePages();
+            boolean hadRoot = table.root() != 0;
+            long va = address;
+            try {
+                for (long chunk : chunks) {
+                    for (long f = 0; f < PageSize.SIZE_2M.frames(); f++, va += PageSize.FRAME_BYTES) {
+                        table.install(va, 1, (chunk + f * PageSize.FRAME_BYTES) | flags);
+                    }
+                }
+            } catch (AepException e) {
+                table.clear(address, address + length, null);
+                throw new AepException(e.errno(), "mapping 0x" + Long.toHexString(address) + "+" + length
+                        + " page by page failed: " + e.getMessage(), e);
+            }
+            long created = table.tablePages() - before;
+            links.put(address, new Link(address, length, protection, true, null, null, parts));
+            return new LinkCost(length / PageSize.FRAME_BYTES + created - (hadRoot ? 0 : 1), created, 0, 0);
+        }
+    }
+
+    /**
+     * Removes the morsel range that starts at {@code address}, with a TLB shootdown.
+     *
+     * @return the work, or null if no morsel range starts there (or the space is closed)
+     */
+    LinkCost unlinkAt(long address) {
+        synchronized (lock) {
+            if (closed || !machine.isActive()) {
+                return null;
+            }
+            Link l = links.remove(address);
+            if (l == null) {
+                return null;
+            }
+            long before = table.tablePages();
+            boolean hadRoot = table.root() != 0;
+            long written = 0;
+            if (l.populated()) {
+                table.clear(l.start(), l.end(), null);
+                written = l.length() / PageSize.FRAME_BYTES;
+            } else {
+                for (int i = 0; i < l.offsets().length; i++) {
+                    written += table.unlink(l.start() + l.offsets()[i], l.levels()[i]);
+                }
+            }
+            long freed = before - table.tablePages();
+            if (l.populated()) {
+                written += freed - (hadRoot && table.root() == 0 ? 1 : 0);
+            }
+            tlb.invalidate(l.start(), l.end());
+            return new LinkCost(written, 0, freed, 0);
+        }
+    }
+
+    SimMachine machine() {
+        return machine;
+    }
+
+    /** Drops the TLB entries of a range whose leaves a morsel rewrote. */
+    void shootdown(long address, long length) {
+        synchronized (lock) {
+            if (!closed) {
+                tlb.invalidate(address, address + length);
+            }
+        }
+    }
+
+    private void checkNoLink(long start, long end, String what) {
+        Map.Entry<Long, Link> before = links.floorEntry(start);
+        Link hit = before != null && before.getValue().end() > start ? before.getValue() : null;
+        if (hit == null) {
+            Map.Entry<Long, Link> after = links.ceilingEntry(start);
+            hit = after != null && after.getKey() < end ? after.getValue() : null;
+        }
+        if (hit != null) {
+            throw new AepException(what.equals("a mapping") ? Errno.EEXIST : Errno.EBUSY, "range 0x"
+                    + Long.toHexString(start) + "+" + (end - start) + " overlaps the morsel mapped at 0x"
+                    + Long.toHexString(hit.start()) + "+" + hit.length()
+                    + (what.equals("a mapping") ? "" : "; " + what + " it through the morsel"));
+        }
+    }
+
+    private Protection linkProtection(long va) {
+        Map.Entry<Long, Link> e = links.floorEntry(va);
+        return e != null && e.getValue().end() > va ? e.getValue().protection() : Protection.NONE;
     }
 
     private List<Vma> overlapping(long start, long end) {

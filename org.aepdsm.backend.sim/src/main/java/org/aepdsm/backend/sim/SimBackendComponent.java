@@ -12,6 +12,7 @@ import org.aepdsm.api.memory.MemoryBackend;
 import org.aepdsm.api.memory.ProtectionDomain;
 import org.aepdsm.api.memory.SharedPool;
 import org.aepdsm.api.memory.SharedPoolSpec;
+import org.aepdsm.api.memory.SubtreeSupport;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -135,6 +136,11 @@ public final class SimBackendComponent implements MemoryBackend {
     @Override
     public SharedPool openSharedPool(SharedPoolSpec spec) {
         return machine().openSharedPool(spec);
+    }
+
+    @Override
+    public Optional<SubtreeSupport> subtrees() {
+        return machine().subtrees();
     }
 
     @Override

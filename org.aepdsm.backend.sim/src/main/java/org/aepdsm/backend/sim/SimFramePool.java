@@ -10,6 +10,7 @@ import org.aepdsm.api.memory.FrameRun;
 import org.aepdsm.api.memory.PageSize;
 import org.aepdsm.api.memory.Tier;
 import org.aepdsm.backend.sim.frame.BuddyAllocator;
+import org.aepdsm.backend.sim.frame.FreeRunIndex;
 import org.aepdsm.backend.sim.phys.PhysicalMemory;
 
 /**
@@ -35,6 +36,7 @@ final class SimFramePool implements FramePool {
     private final long base;
     private final BuddyAllocator buddy;
     private final int[] mapCounts;
+    private FreeRunIndex runIndex;
 
     SimFramePool(SimMachine machine, String name, int node, Tier tier, PhysicalMemory memory, int bank, long frames) {
         this.machine = machine;
@@ -215,6 +217,42 @@ final class SimFramePool implements FramePool {
     /** Frees a run that {@link #allocateRun} gave. */
     synchronized void freeRun(long first, long count) {
         buddy.freeRun(first, count);
+    }
+
+    /**
+     * Contiguity-aware placement's choice of where {@code wanted} frames should go (see
+     * {@link FreeRunIndex#nextFit}). The free-run index is built on the first call and from then on
+     * follows every allocation and free of the buddy allocator.
+     *
+     * @return the first frame chosen, or -1 when no free run holds a block of the order
+     */
+    synchronized long nextFitRun(long wanted, int order) {
+        checkActive();
+        if (runIndex == null) {
+            runIndex = new FreeRunIndex(buddy.freeRuns());
+            buddy.setObserver(runIndex);
+        }
+        return runIndex.nextFit(wanted, order);
+    }
+
+    /**
+     * Allocates exactly the block at {@code frame} for an address space's own use, pinned as
+     * {@link #allocatePinned} does, if every frame of it is free.
+     *
+     * @return {@code frame}, or -1 when the block is out of range, unaligned or not wholly free
+     */
+    synchronized long tryAllocatePinnedAt(long frame, int order) {
+        checkActive();
+        long count = 1L << order;
+        if (frame < 0 || frame > buddy.frames() - count || (frame & (count - 1)) != 0
+                || buddy.firstAllocatedIn(frame, count) >= 0) {
+            return -1;
+        }
+        allocateAt(frame, order);
+        for (long i = frame; i < frame + count; i++) {
+            mapCounts[(int) i]++;
+        }
+        return frame;
     }
 
     /** The physical address of a frame, unchecked (internal callers pass valid frames). */

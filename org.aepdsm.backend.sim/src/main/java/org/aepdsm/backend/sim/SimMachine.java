@@ -23,7 +23,9 @@ import org.aepdsm.api.memory.PageSize;
 import org.aepdsm.api.memory.ProtectionDomain;
 import org.aepdsm.api.memory.SharedPool;
 import org.aepdsm.api.memory.SharedPoolSpec;
+import org.aepdsm.api.memory.SubtreeSupport;
 import org.aepdsm.api.memory.Tier;
+import org.aepdsm.backend.sim.frame.OffsetRecords;
 import org.aepdsm.backend.sim.phys.PhysicalMemory;
 
 /**
@@ -34,6 +36,7 @@ import org.aepdsm.backend.sim.phys.PhysicalMemory;
  * <pre>
  *   bank 0 .. nodes-1   node DRAM: SimFramePool (dramBytesPerNode) + PageTableZone
  *   bank nodes          CXL tier:  SimFramePool (cxlBytes), carved into named SharedRegions
+ *   bank nodes + 1      SparseBank: 64 GiB reserved unbacked, 2 MiB chunks for objects larger than a node
  *   address spaces      [SPACE_BASE, SPACE_BASE + size), page tables in their node's zone
  * </pre>
  *
@@ -59,6 +62,8 @@ public final class SimMachine implements MemoryBackend {
     private final PageTableZone[] zones;
     private final SimFramePool cxl;
     private final SimFramePool[] poolOfBank;
+    private final SparseBank sparse;
+    private final SimSubtreeSupport subtrees = new SimSubtreeSupport(this);
     private final ConcurrentSkipListMap<Long, SimAddressSpace> spaces = new ConcurrentSkipListMap<>();
     private final AtomicLong nextSpaceId = new AtomicLong(1);
     private final Object lock = new Object();
@@ -79,11 +84,12 @@ public final class SimMachine implements MemoryBackend {
         int nodes = config.nodes();
         long poolFrames = config.dramBytesPerNode() / PageSize.FRAME_BYTES;
         long zoneFrames = zoneFrames(config);
-        long[] banks = new long[nodes + 1];
+        long[] banks = new long[nodes + 2];
         for (int n = 0; n < nodes; n++) {
             banks[n] = (poolFrames + zoneFrames) * PageSize.FRAME_BYTES;
         }
         banks[nodes] = config.cxlBytes();
+        banks[nodes + 1] = SparseBank.BYTES;
         try {
             this.memory = new PhysicalMemory(banks);
         } catch (OutOfMemoryError e) {
@@ -101,6 +107,7 @@ public final class SimMachine implements MemoryBackend {
         this.cxl = new SimFramePool(this, "cxl", -1, Tier.CXL, memory, nodes,
                 config.cxlBytes() / PageSize.FRAME_BYTES);
         poolOfBank[nodes] = cxl;
+        this.sparse = new SparseBank(memory, nodes + 1);
         this.random = new SplittableRandom(config.seed());
         this.info = describe(config);
         this.active = true;
@@ -126,7 +133,9 @@ public final class SimMachine implements MemoryBackend {
         d.put("tlb", "l1-4k=" + c.tlb().l1Entries4k() + " l1-2m=" + c.tlb().l1Entries2m() + " l1-1g="
                 + c.tlb().l1Entries1g() + " l1Ways=" + c.tlb().l1Ways() + " l2=" + c.tlb().l2Entries() + " l2Ways="
                 + c.tlb().l2Ways());
-        d.put("placement", "BUDDY");
+        d.put("placement", "BUDDY by default; CONTIGUITY_AWARE per address space (next-fit over sorted free runs, "
+                + OffsetRecords.CAPACITY + " offset records per VMA)");
+        d.put("sparseBankGiB", String.valueOf(SparseBank.BYTES >> 30));
         // The model tracks who is inside the isolated space but cannot stop a raw MemorySegment access,
         // so it does not claim the ISOLATION capability.
         d.put("isolationEnforced", "no (inside/outside tracked per thread; raw segment access is not stopped)");
@@ -148,9 +157,24 @@ public final class SimMachine implements MemoryBackend {
         return "sim";
     }
 
+    /** The description, with the contiguity-aware address spaces named in {@code placement} while active. */
     @Override
     public BackendInfo info() {
-        return info;
+        if (!active) {
+            return info;
+        }
+        List<Long> ca = new ArrayList<>();
+        for (SimAddressSpace s : spaces.values()) {
+            if (s.contiguityPlacement() != null) {
+                ca.add(s.id());
+            }
+        }
+        if (ca.isEmpty()) {
+            return info;
+        }
+        Map<String, String> d = new LinkedHashMap<>(info.details());
+        d.put("placement", d.get("placement") + "; CONTIGUITY_AWARE in spaces " + ca);
+        return new BackendInfo(info.id(), info.description(), info.capabilities(), info.isolation(), d);
     }
 
     @Override
@@ -266,6 +290,13 @@ public final class SimMachine implements MemoryBackend {
         }
     }
 
+    /** Morsel subtrees: always available on the simulated machine. */
+    @Override
+    public Optional<SubtreeSupport> subtrees() {
+        checkActive();
+        return Optional.of(subtrees);
+    }
+
     @Override
     public ProtectionDomain protectionDomain() {
         checkActive();
@@ -309,6 +340,10 @@ public final class SimMachine implements MemoryBackend {
         return memory;
     }
 
+    SparseBank sparseBank() {
+        return sparse;
+    }
+
     SimFramePool dram(int node) {
         return dram[node];
     }
@@ -320,7 +355,7 @@ public final class SimMachine implements MemoryBackend {
     /** The frame pool holding a physical address, or null for page-table zones and unknown addresses. */
     SimFramePool poolAt(long pa) {
         int bank = memory.bankOf(pa);
-        if (bank < 0) {
+        if (bank < 0 || bank >= poolOfBank.length) {
             return null;
         }
         SimFramePool p = poolOfBank[bank];

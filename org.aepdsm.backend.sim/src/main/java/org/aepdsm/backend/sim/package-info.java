@@ -13,8 +13,9 @@
  * lies outside its frame pool (like kernel memory), so that a frame pool's free count changes by
  * exactly the data frames a mapping takes; they fall back to the frame pool when the zone is
  * exhausted, and are freed as soon as a table empties.
- * <li>Placement on demand faults is {@code BUDDY}; contiguity-aware placement is not part of
- * this backend yet and {@code setPlacementPolicy(CONTIGUITY_AWARE)} answers {@code EOPNOTSUPP}.
+ * <li>Placement on demand faults is {@code BUDDY} by default; {@code CONTIGUITY_AWARE}, chosen per
+ * address space, keeps each VMA at a few virtual-to-physical offsets, placing next-fit over the
+ * pool's sorted free runs ({@code frame.ContiguityPlacement}, {@code frame.FreeRunIndex}).
  * <li>The protection domain is {@code SIMULATED}: it tracks, per thread, whether code is inside,
  * and which shared-pool ranges are isolated, but it cannot stop a thread that holds a shared
  * pool's segment from touching an isolated range; it reports, so callers can assert.

@@ -146,10 +146,11 @@ class FaultHandlingTest {
     }
 
     @Test
-    void onlyBuddyPlacementIsAvailableSoFar() {
+    void buddyIsTheDefaultAndContiguityAwarePlacementCanBeChosen() {
         assertEquals(PlacementPolicy.BUDDY, s.placementPolicy());
+        s.setPlacementPolicy(PlacementPolicy.CONTIGUITY_AWARE);
+        assertEquals(PlacementPolicy.CONTIGUITY_AWARE, s.placementPolicy());
         s.setPlacementPolicy(PlacementPolicy.BUDDY);
-        assertErrno(Errno.EOPNOTSUPP, "CONTIGUITY_AWARE", () -> s.setPlacementPolicy(PlacementPolicy.CONTIGUITY_AWARE));
         assertEquals(PlacementPolicy.BUDDY, s.placementPolicy());
     }
 

@@ -33,7 +33,8 @@ class GogoShellTest {
     void shell() {
         threadIo.start();
         processor = new CommandProcessorImpl(threadIo);
-        PagingCommands commands = new PagingCommands(new CollectCommand(new PageCollect(), StandInBackend::backend));
+        PagingCommands commands = new PagingCommands(new CollectCommand(new PageCollect(), StandInBackend::backend),
+                new PlacementCommands(new PageCollect(), StandInBackend::backend));
         processor.addCommand("paging", commands, "collect");
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(),
                 new ByteArrayOutputStream());

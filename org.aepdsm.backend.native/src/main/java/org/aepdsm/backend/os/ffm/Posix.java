@@ -35,6 +35,7 @@ final class Posix {
     static final int MAP_FIXED = 0x10;
     static final int MAP_ANONYMOUS = 0x20;
     static final int MAP_NORESERVE = 0x4000;
+    static final int MAP_POPULATE = 0x8000;
     static final int O_RDONLY = 0;
     static final int O_RDWR = 2;
     static final int O_CREAT = 0100;

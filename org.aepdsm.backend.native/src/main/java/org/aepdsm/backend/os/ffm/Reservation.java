@@ -95,10 +95,21 @@ public final class Reservation implements AutoCloseable {
      */
     public void mapFile(long offset, long length, MemoryFile file, long fileOffset, Protection protection,
             boolean shared) {
+        mapFile(offset, length, file, fileOffset, protection, shared, false);
+    }
+
+    /**
+     * As {@link #mapFile(long, long, MemoryFile, long, Protection, boolean)}; with {@code populate} the
+     * kernel fills every page-table entry of the range at once ({@code MAP_POPULATE}), as page-by-page
+     * mapping does, instead of on first touch.
+     */
+    public void mapFile(long offset, long length, MemoryFile file, long fileOffset, Protection protection,
+            boolean shared, boolean populate) {
         checkOpen();
         Ranges.checkPages(offset, length, size, "reservation " + Posix.hex(base));
         Ranges.checkPages(fileOffset, length, file.size(), file.description());
-        int flags = Posix.MAP_FIXED | (shared ? Posix.MAP_SHARED : Posix.MAP_PRIVATE);
+        int flags = Posix.MAP_FIXED | (shared ? Posix.MAP_SHARED : Posix.MAP_PRIVATE)
+                | (populate ? Posix.MAP_POPULATE : 0);
         long at = Posix.mmap(base + offset, length, kernelRights(protection), flags, file.fd(), fileOffset);
         if (at != base + offset) {
             throw new AepException(Errno.EIO, "mmap MAP_FIXED at " + Posix.hex(base + offset) + " returned "

@@ -44,6 +44,7 @@ public final class BuddyAllocator {
     private final int[] freeList;
     private final long[] allocatedBits;
     private long freeFrames;
+    private BlockObserver observer;
 
     /**
      * An allocator with every frame free.
@@ -213,6 +214,9 @@ public final class BuddyAllocator {
             o++;
         }
         push(f, o);
+        if (observer != null) {
+            observer.returned(frame, 1L << order);
+        }
     }
 
     /** Whether the frame belongs to an allocated block; false outside the pool. */
@@ -231,6 +235,12 @@ public final class BuddyAllocator {
             }
         }
         return -1;
+    }
+
+    /** The first frame of {@code [first, first + count)} that is allocated, or -1 if all are free. */
+    public long firstAllocatedIn(long first, long count) {
+        long f = nextSet(first);
+        return f < first + count ? f : -1;
     }
 
     /** The free runs in ascending order, adjacent free blocks merged. */
@@ -287,6 +297,23 @@ public final class BuddyAllocator {
         }
     }
 
+    /**
+     * Installs the one observer told of every block that changes hands from now on (null removes it),
+     * so that an index of free frames can follow the allocator without scanning it.
+     */
+    public void setObserver(BlockObserver blockObserver) {
+        this.observer = blockObserver;
+    }
+
+    /** Told of each block an allocation takes and each block a free returns, after the change. */
+    public interface BlockObserver {
+        /** {@code count} frames from {@code first} were free and are now allocated. */
+        void taken(long first, long count);
+
+        /** {@code count} frames from {@code first} were allocated and are now free. */
+        void returned(long first, long count);
+    }
+
     /** Receives one block of a run. */
     @FunctionalInterface
     public interface BlockVisitor {
@@ -336,6 +363,9 @@ public final class BuddyAllocator {
         head[f] = (byte) (ALLOCATED | order);
         setBits(f, 1L << order, true);
         freeFrames -= 1L << order;
+        if (observer != null) {
+            observer.taken(f, 1L << order);
+        }
     }
 
     private void push(int f, int o) {

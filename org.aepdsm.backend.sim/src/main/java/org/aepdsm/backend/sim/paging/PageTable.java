@@ -41,6 +41,7 @@ public final class PageTable {
     private int lastLevel;
     private long lastEntryAddress;
     private int lastReferences;
+    private boolean lastRestricted;
 
     /**
      * An empty page table.
@@ -76,6 +77,9 @@ public final class PageTable {
         if (table == 0) {
             return 0;
         }
+        lastRestricted = false;
+        long denyWrite = 0;
+        long denyExec = 0;
         for (int level = 4;; level--) {
             long ea = table + (((va >>> Pte.shift(level)) & (ENTRIES - 1)) << 3);
             long e = memory.readLong(ea);
@@ -86,8 +90,14 @@ public final class PageTable {
             if (Pte.isLeaf(e, level)) {
                 lastLevel = level;
                 lastEntryAddress = ea;
-                return e;
+                if ((denyWrite | denyExec) == 0) {
+                    return e;
+                }
+                lastRestricted = true;
+                return (e & ~denyWrite) | denyExec;
             }
+            denyWrite |= ~e & Pte.RW;
+            denyExec |= e & Pte.NX;
             table = Pte.address(e);
         }
     }
@@ -107,9 +117,99 @@ public final class PageTable {
         return lastReferences;
     }
 
-    /** Rewrites one entry in place (accessed and dirty bits). */
+    /**
+     * Rewrites one entry in place (accessed and dirty bits). When the last {@link #walk} returned a
+     * leaf narrowed by an upper-level entry, the leaf's own RW and NX bits are kept, so the
+     * restriction of one path never leaks into a leaf that other paths share.
+     */
     public void writeEntry(long entryAddress, long entry) {
+        if (lastRestricted && entryAddress == lastEntryAddress) {
+            long own = memory.readLong(entryAddress) & (Pte.RW | Pte.NX);
+            entry = (entry & ~(Pte.RW | Pte.NX)) | own;
+        }
         memory.writeLong(entryAddress, entry);
+    }
+
+    /**
+     * Writes a non-leaf entry at {@code level} (2: a PDE, 3: a PDPTE) for {@code va} that points at a
+     * table owned elsewhere, creating this tree's tables above it. The entry carries
+     * {@link Pte#SW_LINK}; {@link #clear} zeroes it without touching the linked table.
+     *
+     * @param rights RW and NX to narrow the pages below ({@link Pte#RW} and/or {@link Pte#NX})
+     * @return the entries written: the link and the parent entries of the tables created
+     * @throws org.aepdsm.api.AepException {@code ENOMEM} from the table frames (tables created so far stay,
+     *                                     empty; {@link #unlink} or {@link #clear} removes them)
+     * @throws IllegalStateException       if the slot or a slot above it is in use by a leaf or a table
+     */
+    public long link(long va, int level, long tableAddress, long rights) {
+        long written = 0;
+        if (root == 0) {
+            root = newTable();
+        }
+        long table = root;
+        for (int l = 4; l > level; l--) {
+            long ea = table + (((va >>> Pte.shift(l)) & (ENTRIES - 1)) << 3);
+            long e = memory.readLong(ea);
+            if (e == 0) {
+                long child = newTable();
+                memory.writeLong(ea, child | Pte.TABLE_FLAGS);
+                written++;
+                table = child;
+            } else if (Pte.isLeaf(e, l) || (e & Pte.SW_LINK) != 0) {
+                throw new IllegalStateException("address 0x" + Long.toHexString(va) + " is inside a level " + l
+                        + " page or link");
+            } else {
+                table = Pte.address(e);
+            }
+        }
+        long ea = table + (((va >>> Pte.shift(level)) & (ENTRIES - 1)) << 3);
+        if (memory.readLong(ea) != 0) {
+            throw new IllegalStateException("the level " + level + " slot of address 0x" + Long.toHexString(va)
+                    + " is in use");
+        }
+        long flags = Pte.P | Pte.US | Pte.SW_LINK | (rights & Pte.RW) | (rights & Pte.NX);
+        memory.writeLong(ea, Pte.address(tableAddress) | flags);
+        return written + 1;
+    }
+
+    /**
+     * Zeroes the linked entry at {@code level} for {@code va} and frees this tree's tables left empty
+     * above it; the linked table itself is untouched.
+     *
+     * @return the entries cleared: the link and the parent entries of the tables freed
+     */
+    public long unlink(long va, int level) {
+        if (root == 0) {
+            return 0;
+        }
+        long[] path = new long[5];
+        long table = root;
+        for (int l = 4; l > level; l--) {
+            path[l] = table;
+            long e = memory.readLong(table + (((va >>> Pte.shift(l)) & (ENTRIES - 1)) << 3));
+            if (e == 0 || Pte.isLeaf(e, l) || (e & Pte.SW_LINK) != 0) {
+                return 0;
+            }
+            table = Pte.address(e);
+        }
+        long ea = table + (((va >>> Pte.shift(level)) & (ENTRIES - 1)) << 3);
+        if ((memory.readLong(ea) & Pte.SW_LINK) == 0) {
+            return 0;
+        }
+        memory.writeLong(ea, 0);
+        long cleared = 1;
+        for (int l = level; l < 4 && isEmpty(table); l++) {
+            long parent = path[l + 1];
+            freeTable(table);
+            memory.writeLong(parent + (((va >>> Pte.shift(l + 1)) & (ENTRIES - 1)) << 3), 0);
+            cleared++;
+            table = parent;
+        }
+        if (isEmpty(root)) {
+            freeTable(root);
+            root = 0;
+        }
+        return cleared;
     }
 
     /**
@@ -219,6 +319,10 @@ public final class PageTable {
                     memory.writeLong(ea, 0);
                 } else if (rewrite != null) {
                     memory.writeLong(ea, rewrite.applyAsLong(e));
+                }
+            } else if ((e & Pte.SW_LINK) != 0 && (clear || rewrite != null)) {
+                if (clear) {
+                    memory.writeLong(ea, 0);
                 }
             } else {
                 long child = Pte.address(e);

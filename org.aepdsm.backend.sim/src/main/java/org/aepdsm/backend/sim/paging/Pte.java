@@ -14,6 +14,10 @@ package org.aepdsm.backend.sim.paging;
  *     9  COW   the page is shared copy-on-write; RW is clear so a store faults
  *     10 OWN   the frame was allocated by the address space (demand fill or copy) and is freed with it
  *     11 PNON  PROT_NONE: P is clear but the frame stays assigned (Linux's _PAGE_PROTNONE idea)
+ *   In a non-leaf entry, software bit 52 (LINK) marks a table owned by someone else (a morsel's
+ *   subtree linked into this tree): walks go through it, but clearing the tree only zeroes the
+ *   entry and never frees or descends into the linked table. RW clear or NX set in a non-leaf
+ *   entry restricts every page below it, as on the hardware.
  * </pre>
  *
  * <p>Stateless constants; thread-safe.
@@ -43,6 +47,8 @@ public final class Pte {
     public static final long SW_OWNED = 1L << 10;
     /** Software: PROT_NONE page whose frame stays assigned. */
     public static final long SW_PROTNONE = 1L << 11;
+    /** Software, non-leaf entries: the child table is linked from elsewhere and not owned by this tree. */
+    public static final long SW_LINK = 1L << 52;
     /** The physical address bits 12..51. */
     public static final long PFN_MASK = 0x000F_FFFF_FFFF_F000L;
     /** The first bit of the protection key. */

@@ -7,8 +7,10 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
- * The simulated machine's physical memory: banks of real bytes allocated from one shared
- * {@link Arena}. This is the only class of the bundle that touches {@link MemorySegment}s.
+ * The simulated machine's physical memory: banks of real bytes reserved lazily from the host
+ * ({@link HostMemory}: untouched frames cost nothing and read as zero) and owned by one shared
+ * {@link Arena} whose close unmaps them. This package is the only one of the bundle that touches
+ * {@link MemorySegment}s.
  *
  * <p>Physical address layout. Bank {@code k} starts at {@code (k + 1) << 36}, so bank numbers
  * come straight out of an address and no bank starts at physical address 0:
@@ -36,6 +38,8 @@ public final class PhysicalMemory implements AutoCloseable {
     public static final long MAX_BANK_BYTES = 1L << BANK_SHIFT;
     private static final long OFFSET_MASK = MAX_BANK_BYTES - 1;
     private static final int CLOSE_ATTEMPTS = 100_000;
+    /** Zero fills from this size on are done by discarding host pages. */
+    private static final long DISCARD_THRESHOLD = 64 * 1024;
 
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -43,7 +47,7 @@ public final class PhysicalMemory implements AutoCloseable {
     private final MemorySegment[] banks;
 
     /**
-     * Allocates the banks, zero-filled.
+     * Reserves the banks, zero-filled: host memory is committed only as pages are touched.
      *
      * @param bankBytes the size of each bank, a positive multiple of 4096 up to {@link #MAX_BANK_BYTES}
      * @throws IllegalArgumentException for a bad size
@@ -61,7 +65,7 @@ public final class PhysicalMemory implements AutoCloseable {
         this.banks = new MemorySegment[bankBytes.length];
         try {
             for (int k = 0; k < bankBytes.length; k++) {
-                banks[k] = arena.allocate(bankBytes[k], 4096);
+                banks[k] = HostMemory.reserve(bankBytes[k], arena);
             }
         } catch (RuntimeException | OutOfMemoryError e) {
             arena.close();
@@ -131,9 +135,26 @@ public final class PhysicalMemory implements AutoCloseable {
                 bytes);
     }
 
-    /** Fills a physical range with zeros. */
+    /**
+     * Fills a physical range with zeros. Large ranges give their whole host pages back instead of
+     * writing them, so zeroing a big block neither costs time nor commits host memory.
+     */
     public void zero(long pa, long bytes) {
-        range(pa, bytes).fill((byte) 0);
+        MemorySegment r = range(pa, bytes);
+        if (bytes < DISCARD_THRESHOLD) {
+            r.fill((byte) 0);
+            return;
+        }
+        MemorySegment b = bank(pa);
+        long off = pa & OFFSET_MASK;
+        long from = (off + HostMemory.PAGE - 1) & -HostMemory.PAGE;
+        long to = (off + bytes) & -HostMemory.PAGE;
+        if (!HostMemory.discard(b, from, to - from)) {
+            r.fill((byte) 0);
+            return;
+        }
+        b.asSlice(off, from - off).fill((byte) 0);
+        b.asSlice(to, off + bytes - to).fill((byte) 0);
     }
 
     /** The bytes of a physical range, valid until {@link #close()}. */

@@ -1,0 +1,96 @@
+package org.aepdsm.backend.sim.phys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Host memory reserved lazily: anonymous private mappings with {@code MAP_NORESERVE}, so a bank
+ * costs nothing until its pages are touched and untouched pages read as zero (the kernel's zero
+ * page). Large zero fills are {@code madvise(MADV_DONTNEED)}, which gives the pages back and makes
+ * them read as zero again. The only native calls of the bundle live here.
+ *
+ * <p>Stateless; thread-safe. Ownership: a segment from {@link #reserve} belongs to the arena given;
+ * closing the arena unmaps it.
+ */
+final class HostMemory {
+    private static final int PROT_READ = 0x1;
+    private static final int PROT_WRITE = 0x2;
+    private static final int MAP_PRIVATE = 0x02;
+    private static final int MAP_ANONYMOUS = 0x20;
+    private static final int MAP_NORESERVE = 0x4000;
+    private static final int MADV_DONTNEED = 4;
+    private static final long MAP_FAILED = -1L;
+    /** Host page size assumed by the DONTNEED fill; the x86-64 base page. */
+    static final long PAGE = 4096;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle MMAP = downcall("mmap", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+    private static final MethodHandle MADVISE = downcall("madvise", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+
+    private HostMemory() {
+    }
+
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
+        MemorySegment symbol = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor);
+    }
+
+    /**
+     * Reserves {@code bytes} of zero-reading memory whose lifetime is {@code arena}'s: closing the
+     * arena unmaps it.
+     *
+     * @throws OutOfMemoryError when the kernel refuses the reservation
+     */
+    static MemorySegment reserve(long bytes, Arena arena) {
+        long address;
+        try {
+            address = (long) MMAP.invokeExact(0L, bytes, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mmap failed", t);
+        }
+        if (address == MAP_FAILED || address == 0) {
+            throw new OutOfMemoryError("the host refused to reserve " + bytes + " bytes");
+        }
+        long a = address;
+        return MemorySegment.ofAddress(address).reinterpret(bytes, arena, s -> unmap(a, bytes));
+    }
+
+    private static void unmap(long address, long bytes) {
+        try {
+            int r = (int) MUNMAP.invokeExact(address, bytes);
+            if (r != 0) {
+                throw new IllegalStateException("munmap of " + bytes + " bytes failed");
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("munmap failed", t);
+        }
+    }
+
+    /**
+     * Drops the pages of a page-aligned range of a reserved segment: they read as zero afterwards and
+     * cost no host memory until touched again.
+     *
+     * @return whether the kernel did it (if not, the caller zeroes by hand)
+     */
+    static boolean discard(MemorySegment bank, long offset, long bytes) {
+        long address = bank.address() + offset;
+        try {
+            return (int) MADVISE.invokeExact(address, bytes, MADV_DONTNEED) == 0;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package org.aepdsm.dsm.bench;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.aepdsm.api.dsm.TaskInfo;
+import org.aepdsm.dsm.cluster.ClusterConfig;
+import org.aepdsm.dsm.coherence.DsmNode;
+import org.aepdsm.dsm.coherence.Region;
+import org.aepdsm.dsm.task.CounterTask;
+
+/**
+ * The DSM benchmark. Starts three private nodes in this JVM, joined over TCP on 127.0.0.1 (real sockets,
+ * the same stack as separate JVMs), and measures, in one run:
+ *
+ * <pre>
+ *   peers      local long load from a MemorySegment; a 4 KiB ping-pong over a java.net.Socket on loopback
+ *   faults     remote read fault (origin holds the page), 3-hop read fault (a third node holds it),
+ *              write fault with data, write upgrade (grant without data, 2 copies invalidated)
+ *   throughput mixed random reads/writes (90/10) on 64 pages, and a shared addAndGet counter,
+ *              with 1, 2 and 3 nodes active
+ *   tasks      CounterTask steps without migration vs. with a migration every 50 steps
+ * </pre>
+ *
+ * Prints a table with each figure's ratio to the TCP round trip and to the local load. Not a test; no
+ * thresholds. Not thread-safe: one run at a time per instance.
+ */
+public final class DsmBench {
+    /**
+     * @param latencyRounds  timed rounds per latency figure
+     * @param throughputOps  operations per node per throughput figure
+     * @param taskSteps      steps of each CounterTask run
+     */
+    public record Settings(int latencyRounds, int throughputOps, int taskSteps) {
+        public static Settings defaults() {
+            return new Settings(2000, 20_000, 2000);
+        }
+    }
+
+    private record Row(String name, double value, String unit, String note) {
+    }
+
+    private static final AtomicInteger RUNS = new AtomicInteger();
+    private final Settings settings;
+    private final List<Row> rows = new ArrayList<>();
+
+    public DsmBench(Settings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) {
+        Settings s = Settings.defaults();
+        if (args.length == 3) {
+            s = new Settings(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        }
+        System.out.print(new DsmBench(s).run());
+    }
+
+    /** Runs every measurement and returns the table. */
+    public String run() {
+        rows.clear();
+        double local = localLoad();
+        double tcp = tcpRoundTrip();
+        List<DsmNode> nodes = startNodes();
+        try {
+            faults(nodes);
+            throughput(nodes);
+            tasks(nodes);
+        } finally {
+            for (DsmNode n : nodes) {
+                n.close();
+            }
+        }
+        return table(local, tcp);
+    }
+
+    private double localLoad() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(1 << 20, 4096);
+            int n = 5_000_000;
+            long sum = 0;
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < n; i++) {
+                    sum += seg.get(ValueLayout.JAVA_LONG, ((long) i * 64) & ((1 << 20) - 8));
+                }
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                sum += seg.get(ValueLayout.JAVA_LONG, ((long) i * 64) & ((1 << 20) - 8));
+            }
+            double ns = (System.nanoTime() - t0) / (double) n;
+            rows.add(new Row("local MemorySegment long load", ns, "ns", "peer (checksum " + (sum & 1) + ")"));
+            return ns;
+        }
+    }
+
+    private double tcpRoundTrip() {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (ServerSocket server = new ServerSocket(0, 1, loopback)) {
+            Thread echo = Thread.ofPlatform().daemon().start(() -> {
+                try (Socket s = server.accept()) {
+                    s.setTcpNoDelay(true);
+                    DataInputStream in = new DataInputStream(s.getInputStream());
+                    OutputStream out = s.getOutputStream();
+                    byte[] buf = new byte[4096];
+                    for (;;) {
+                        in.readFully(buf);
+                        out.write(buf);
+                        out.flush();
+                    }
+                } catch (IOException end) {
+                    // the client closed: the echo is over
+                }
+            });
+            double ns;
+            try (Socket c = new Socket(loopback, server.getLocalPort())) {
+                c.setTcpNoDelay(true);
+                DataInputStream in = new DataInputStream(c.getInputStream());
+                OutputStream out = c.getOutputStream();
+                byte[] buf = new byte[4096];
+                int warm = settings.latencyRounds();
+                for (int i = 0; i < warm; i++) {
+                    out.write(buf);
+                    out.flush();
+                    in.readFully(buf);
+                }
+                long t0 = System.nanoTime();
+                for (int i = 0; i < settings.latencyRounds(); i++) {
+                    out.write(buf);
+                    out.flush();
+                    in.readFully(buf);
+                }
+                ns = (System.nanoTime() - t0) / (double) settings.latencyRounds();
+            }
+            echo.join(2000);
+            rows.add(new Row("TCP loopback 4 KiB round trip", ns / 1000, "us", "peer (java.net.Socket)"));
+            return ns;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("TCP loopback peer failed: " + e, e);
+        }
+    }
+
+    private List<DsmNode> startNodes() {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                ports.add(s.getLocalPort());
+            } catch (IOException e) {
+                throw new IllegalStateException("no free loopback port: " + e, e);
+            }
+        }
+        String cluster = "dsm-bench-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet();
+        List<DsmNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            nodes.add(DsmNode.join(ClusterConfig.tcp(cluster, i + 1, ports.get(i), ports)));
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        for (DsmNode n : nodes) {
+            while (n.liveNodes().size() < 3) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("bench nodes did not form a cluster: " + n.liveNodes());
+                }
+                pause();
+            }
+        }
+        return nodes;
+    }
+
+    private void faults(List<DsmNode> nodes) {
+        Region a = nodes.get(0).openRegion("bench-faults", 4 * 4096);
+        Region b = nodes.get(1).openRegion("bench-faults", 0);
+        Region c = nodes.get(2).openRegion("bench-faults", 0);
+        int n = settings.latencyRounds();
+        long hit = 0;
+        for (int round = 0; round < 2; round++) {
+            hit = 0;
+            for (int i = 0; i < n; i++) {
+                a.putLong(0, i);
+                long t0 = System.nanoTime();
+                b.getLong(0);
+                hit += System.nanoTime() - t0;
+            }
+        }
+        rows.add(new Row("read fault, origin holds the page", hit / (double) n / 1000, "us", "B -> origin A -> B"));
+
+        long three = 0;
+        for (int i = 0; i < n; i++) {
+            c.putLong(4096, i);
+            long t0 = System.nanoTime();
+            b.getLong(4096);
+            three += System.nanoTime() - t0;
+        }
+        rows.add(new Row("read fault, a third node holds it", three / (double) n / 1000, "us",
+                "B -> A -> C -> A -> B"));
+
+        long withData = 0;
+        for (int i = 0; i < n; i++) {
+            c.putLong(2 * 4096, i);
+            long t0 = System.nanoTime();
+            b.putLong(2 * 4096, i);
+            withData += System.nanoTime() - t0;
+        }
+        rows.add(new Row("write fault with data", withData / (double) n / 1000, "us", "C's copy fetched, then invalidated"));
+
+        long upgrade = 0;
+        for (int i = 0; i < n; i++) {
+            a.putLong(3 * 4096, i);
+            b.getLong(3 * 4096);
+            c.getLong(3 * 4096);
+            long t0 = System.nanoTime();
+            b.putLong(3 * 4096, i);
+            upgrade += System.nanoTime() - t0;
+        }
+        rows.add(new Row("write-invalidate (grant without data)", upgrade / (double) n / 1000, "us",
+                "copies on A and C invalidated"));
+
+        long localHits = 0;
+        int m = n * 100;
+        a.putLong(0, 1);
+        for (int round = 0; round < 2; round++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < m; i++) {
+                localHits += a.getLong(0);
+            }
+            if (round == 1) {
+                rows.add(new Row("DSM getLong, page valid here", (System.nanoTime() - t0) / (double) m, "ns",
+                        "state check + stripe lock (sum " + (localHits & 1) + ")"));
+            }
+        }
+    }
+
+    private void throughput(List<DsmNode> nodes) {
+        String name = "bench-tput";
+        nodes.get(0).openRegion(name, 64 * 4096);
+        // warm-up: compile the fault paths before the 1-node figures are taken
+        run(nodes, name, false);
+        run(nodes, name, true);
+        for (int k = 1; k <= 3; k++) {
+            double mixed = run(nodes.subList(0, k), name, false);
+            rows.add(new Row("mixed 90/10 ops on 64 pages, " + k + " node" + (k > 1 ? "s" : ""), mixed / 1000, "kops/s",
+                    "2 threads per node"));
+        }
+        for (int k = 1; k <= 3; k++) {
+            double counter = run(nodes.subList(0, k), name, true);
+            rows.add(new Row("shared addAndGet counter, " + k + " node" + (k > 1 ? "s" : ""), counter / 1000,
+                    "kops/s", "one page moves between writers"));
+        }
+    }
+
+    /** Operations per second of {@code active} nodes running 2 threads each. */
+    private double run(List<DsmNode> active, String name, boolean counter) {
+        int threads = 2;
+        int ops = settings.throughputOps() / threads;
+        ExecutorService pool = Executors.newFixedThreadPool(active.size() * threads);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            long t0 = System.nanoTime();
+            int seed = 0;
+            for (DsmNode node : active) {
+                Region r = node.openRegion(name, 0);
+                for (int t = 0; t < threads; t++) {
+                    SplittableRandom random = new SplittableRandom(42 + seed++);
+                    work.add(pool.submit(() -> {
+                        for (int i = 0; i < ops; i++) {
+                            if (counter) {
+                                r.addAndGet(0, 1);
+                            } else {
+                                long off = random.nextInt(64) * 4096L + 8 * random.nextInt(512);
+                                if (random.nextInt(10) == 0) {
+                                    r.putLong(off, i);
+                                } else {
+                                    r.getLong(off);
+                                }
+                            }
+                        }
+                    }));
+                }
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+            return (double) active.size() * threads * ops / ((System.nanoTime() - t0) / 1e9);
+        } catch (Exception e) {
+            throw new IllegalStateException("throughput run failed: " + e, e);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private void tasks(List<DsmNode> nodes) {
+        nodes.get(0).openRegion("bench-tasks", 4096);
+        int steps = settings.taskSteps();
+        double still = taskRun(nodes, CounterTask.initialState("bench-tasks", 0, steps, steps, List.of(1)));
+        double moving = taskRun(nodes, CounterTask.initialState("bench-tasks", 64, steps, 50, List.of(1, 2, 3)));
+        rows.add(new Row("CounterTask step, staying on node 1", still / 1000, "us", steps + " steps"));
+        rows.add(new Row("CounterTask step, migrating every 50", moving / 1000, "us", "slowdown x"
+                + String.format("%.2f", moving / still)));
+    }
+
+    private static double taskRun(List<DsmNode> nodes, byte[] state) {
+        DsmNode origin = nodes.get(0);
+        long t0 = System.nanoTime();
+        long id = origin.start(CounterTask.class, state, 1);
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        for (;;) {
+            TaskInfo info = origin.tasks().stream().filter(t -> t.id() == id).findFirst().orElse(null);
+            if (info != null && info.done()) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("task " + id + " did not finish: " + info);
+            }
+            pause();
+        }
+        CounterTask task = new CounterTask();
+        task.restore(state);
+        return (System.nanoTime() - t0) / (double) task.steps();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("benchmark interrupted");
+        }
+    }
+
+    private String table(double localNs, double tcpNs) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%-44s %12s %-7s %10s %12s  %s%n", "measurement", "value", "unit", "x TCP RTT",
+                "x local load", "note"));
+        for (Row r : rows) {
+            double ns = switch (r.unit()) {
+                case "ns" -> r.value();
+                case "us" -> r.value() * 1000;
+                default -> Double.NaN;
+            };
+            String vsTcp = Double.isNaN(ns) ? "" : String.format("%.2f", ns / tcpNs);
+            String vsLocal = Double.isNaN(ns) ? "" : String.format("%.0f", ns / localNs);
+            out.append(String.format("%-44s %12.3f %-7s %10s %12s  %s%n", r.name(), r.value(), r.unit(), vsTcp,
+                    vsLocal, r.note()));
+        }
+        return out.toString();
+    }
+}

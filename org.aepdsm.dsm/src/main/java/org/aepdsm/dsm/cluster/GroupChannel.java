@@ -1,0 +1,217 @@
+package org.aepdsm.dsm.cluster;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.aepdsm.api.AepException;
+import org.aepdsm.api.Errno;
+import org.aepdsm.api.dsm.NodeInfo;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.jgroups.util.ExtendedUUID;
+
+/**
+ * One node's JGroups channel: membership by node id, and unicast/multicast of byte frames.
+ *
+ * <p>Node ids travel inside each member's address (an {@link ExtendedUUID} with key {@code dsm.node},
+ * the id in decimal ASCII),
+ * so every member maps addresses to ids without extra messages. Unicasts are regular (not OOB)
+ * messages: JGroups delivers those of one sender in order, one at a time, which the page protocol
+ * relies on. Frames are handed to the {@link Sink} on JGroups' delivery thread; the sink must not
+ * block on other nodes there.
+ *
+ * <p>Thread-safe. The channel is owned by this object and closed by {@link #close()}.
+ */
+public final class GroupChannel implements AutoCloseable {
+    private static final String NODE_KEY = "dsm.node";
+
+    /** Receives what arrives on the channel. */
+    public interface Sink {
+        /** A frame from node {@code from}, on a JGroups delivery thread. */
+        void frame(int from, ByteBuffer frame);
+
+        /** The membership changed: {@code joined} and {@code left} are node ids. */
+        void membership(Set<Integer> joined, Set<Integer> left);
+    }
+
+    private final ClusterConfig config;
+    private final JChannel channel;
+    private final List<Sink> sinks = new CopyOnWriteArrayList<>();
+    /** Live members: node id to address. */
+    private volatile Map<Integer, Address> members = Map.of();
+    /** Every node id ever seen in a view, to tell an unknown node (EINVAL) from a dead one (EAGAIN). */
+    private final Map<Integer, String> seen = new ConcurrentHashMap<>();
+    private volatile int coordinator = -1;
+
+    /** Creates the channel and joins the cluster. */
+    public GroupChannel(ClusterConfig config) {
+        this.config = config;
+        try {
+            channel = new JChannel(LoopbackStack.build(config));
+            String name = "node-" + config.nodeId();
+            channel.setName(name);
+            channel.addAddressGenerator(() -> ExtendedUUID.randomUUID(name)
+                    .put(NODE_KEY, Integer.toString(config.nodeId()).getBytes(StandardCharsets.US_ASCII)));
+            channel.setReceiver(new Receiver() {
+                @Override
+                public void receive(Message msg) {
+                    int from = nodeOf(msg.getSrc());
+                    ByteBuffer frame = ByteBuffer.wrap(msg.getArray(), msg.getOffset(), msg.getLength()).slice();
+                    for (Sink sink : sinks) {
+                        sink.frame(from, frame.duplicate());
+                    }
+                }
+
+                @Override
+                public void viewAccepted(View view) {
+                    accept(view);
+                }
+            });
+        } catch (Exception e) {
+            throw new AepException(Errno.EIO, "cannot build the JGroups stack for cluster '"
+                    + config.clusterName() + "': " + e, e);
+        }
+    }
+
+    /** Adds a receiver of frames and membership changes. Call before {@link #connect()}. */
+    public void addSink(Sink sink) {
+        sinks.add(sink);
+    }
+
+    /** Joins the cluster. */
+    public void connect() {
+        try {
+            channel.connect(config.clusterName());
+        } catch (Exception e) {
+            channel.close();
+            throw new AepException(Errno.EIO, "node " + config.nodeId() + " cannot join cluster '"
+                    + config.clusterName() + "' on " + config.bindAddress().getHostAddress() + " port "
+                    + config.bindPort() + ": " + e, e);
+        }
+        View view = channel.getView();
+        if (view != null) {
+            accept(view);
+        }
+    }
+
+    private synchronized void accept(View view) {
+        Map<Integer, Address> next = new TreeMap<>();
+        for (Address a : view.getMembers()) {
+            int id = nodeOf(a);
+            next.put(id, a);
+            seen.putIfAbsent(id, String.valueOf(a));
+        }
+        Map<Integer, Address> previous = members;
+        if (next.keySet().equals(previous.keySet())) {
+            members = Collections.unmodifiableMap(next);
+            return;
+        }
+        Set<Integer> joined = new HashSet<>(next.keySet());
+        joined.removeAll(previous.keySet());
+        Set<Integer> left = new HashSet<>(previous.keySet());
+        left.removeAll(next.keySet());
+        members = Collections.unmodifiableMap(next);
+        coordinator = nodeOf(view.getCoord());
+        for (Sink sink : sinks) {
+            sink.membership(Set.copyOf(joined), Set.copyOf(left));
+        }
+    }
+
+    private static int nodeOf(Address address) {
+        if (address instanceof ExtendedUUID u) {
+            byte[] id = u.get(NODE_KEY);
+            if (id != null) {
+                return Integer.parseInt(new String(id, StandardCharsets.US_ASCII));
+            }
+        }
+        throw new IllegalStateException("member " + address + " carries no DSM node id");
+    }
+
+    /** This node's id. */
+    public int localNode() {
+        return config.nodeId();
+    }
+
+    /** The configuration this channel was built from. */
+    public ClusterConfig config() {
+        return config;
+    }
+
+    /** The current coordinator's node id, which keeps the region directory. */
+    public int coordinator() {
+        return coordinator;
+    }
+
+    /** Whether a node is a live member. */
+    public boolean alive(int node) {
+        return members.containsKey(node);
+    }
+
+    /** Whether a node was ever a member while this node was. */
+    public boolean known(int node) {
+        return seen.containsKey(node);
+    }
+
+    /** Live member ids, ascending. */
+    public List<Integer> liveNodes() {
+        return new ArrayList<>(members.keySet());
+    }
+
+    /** Every node seen, live ones marked alive, ascending by id. */
+    public List<NodeInfo> members() {
+        Map<Integer, Address> live = members;
+        List<NodeInfo> out = new ArrayList<>();
+        for (int id : new TreeMap<>(seen).keySet()) {
+            out.add(new NodeInfo(id, "node-" + id, id == config.nodeId(), live.containsKey(id)));
+        }
+        return out;
+    }
+
+    /**
+     * Sends a frame to one node.
+     *
+     * @throws NodeDownException when the node is not a member
+     */
+    public void send(int node, byte[] frame) {
+        Address to = members.get(node);
+        if (to == null) {
+            throw new NodeDownException(node);
+        }
+        try {
+            channel.send(new BytesMessage(to, frame));
+        } catch (Exception e) {
+            if (!members.containsKey(node)) {
+                throw new NodeDownException(node);
+            }
+            throw new AepException(Errno.EIO, "sending to node " + node + " failed: " + e, e);
+        }
+    }
+
+    /** Sends a frame to every member, this node included. */
+    public void broadcast(byte[] frame) {
+        try {
+            channel.send(new BytesMessage(null, frame));
+        } catch (Exception e) {
+            throw new AepException(Errno.EIO, "multicast in cluster '" + config.clusterName() + "' failed: " + e,
+                    e);
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+}

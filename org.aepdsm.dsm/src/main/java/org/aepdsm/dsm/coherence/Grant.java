@@ -1,0 +1,16 @@
+package org.aepdsm.dsm.coherence;
+
+/** The origin's answer to a page fault. Immutable. */
+public sealed interface Grant {
+    /** The page's data goes with the grant. */
+    record Data(byte[] bytes) implements Grant {
+    }
+
+    /** The requester already holds a valid copy: ownership only (Popcorn's VM_FAULT_CONTINUE). */
+    record NoData() implements Grant {
+    }
+
+    /** Every copy of the page died with its nodes. */
+    record Lost(String reason) implements Grant {
+    }
+}

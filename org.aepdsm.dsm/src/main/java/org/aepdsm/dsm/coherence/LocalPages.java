@@ -1,0 +1,157 @@
+package org.aepdsm.dsm.coherence;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * One node's copy of a region: a state byte per page, the frames holding the data, and stripe locks.
+ *
+ * <pre>
+ *   state[page]  INVALID (0)  no valid copy here: any access faults
+ *                SHARED  (1)  valid, read-only: reads are local, writes fault for ownership
+ *                EXCLUSIVE(2) valid and this node is the only holder: reads and writes are local
+ *   stripes[page % 64]  read-locked by local accesses while they check the state and touch the page,
+ *                       write-locked by every state change (install, upgrade, downgrade, drop)
+ * </pre>
+ *
+ * Invariants: a state change and the frames' memory change happen together under the write lock, so an
+ * access that saw a valid state completes before the copy can be invalidated; no lock is held while
+ * waiting for another node. Thread-safe.
+ */
+public final class LocalPages implements AutoCloseable {
+    public static final int PAGE_SIZE = 4096;
+    public static final byte INVALID = 0;
+    public static final byte SHARED = 1;
+    public static final byte EXCLUSIVE = 2;
+    private static final int STRIPES = 64;
+
+    private final PageFrames frames;
+    private final byte[] state;
+    private final ReentrantReadWriteLock[] stripes = new ReentrantReadWriteLock[STRIPES];
+    final AtomicLong invalidationsReceived = new AtomicLong();
+    final AtomicLong fetchesServed = new AtomicLong();
+
+    /**
+     * @param initial the state every page starts in: EXCLUSIVE at the origin (it holds the zero pages),
+     *                INVALID elsewhere
+     */
+    public LocalPages(PageFrames frames, long pages, byte initial) {
+        this.frames = frames;
+        this.state = new byte[Math.toIntExact(pages)];
+        java.util.Arrays.fill(state, initial);
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantReadWriteLock();
+        }
+    }
+
+    public PageFrames frames() {
+        return frames;
+    }
+
+    public int pages() {
+        return state.length;
+    }
+
+    ReentrantReadWriteLock.ReadLock readLock(long page) {
+        return stripes[(int) (page % STRIPES)].readLock();
+    }
+
+    private ReentrantReadWriteLock.WriteLock writeLock(long page) {
+        return stripes[(int) (page % STRIPES)].writeLock();
+    }
+
+    /** The page's state; callers that act on it hold the stripe's read lock. */
+    public byte state(long page) {
+        return state[(int) page];
+    }
+
+    /** A snapshot of the page's state, taken under its lock. */
+    public byte stateNow(long page) {
+        ReentrantReadWriteLock.ReadLock l = readLock(page);
+        l.lock();
+        try {
+            return state[(int) page];
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** Received data: the page becomes SHARED, or EXCLUSIVE for a writer. */
+    public void install(long page, byte[] data, boolean writable) {
+        ReentrantReadWriteLock.WriteLock l = writeLock(page);
+        l.lock();
+        try {
+            frames.install(page, data, writable);
+            state[(int) page] = writable ? EXCLUSIVE : SHARED;
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /**
+     * Write ownership granted without data: the copy here is valid and becomes EXCLUSIVE.
+     *
+     * @throws IllegalStateException if there is no valid copy to upgrade (a protocol violation)
+     */
+    public void upgrade(long page) {
+        ReentrantReadWriteLock.WriteLock l = writeLock(page);
+        l.lock();
+        try {
+            if (state[(int) page] == INVALID) {
+                throw new IllegalStateException("page " + page + " was granted write without data but holds no copy");
+            }
+            if (state[(int) page] == SHARED) {
+                frames.upgrade(page);
+                state[(int) page] = EXCLUSIVE;
+            }
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /**
+     * The origin fetches the page from this holder.
+     *
+     * @return the page bytes, or null when this node holds no valid copy
+     */
+    public byte[] fetch(long page, FetchMode mode) {
+        ReentrantReadWriteLock.WriteLock l = writeLock(page);
+        l.lock();
+        try {
+            byte s = state[(int) page];
+            if (s == INVALID) {
+                return null;
+            }
+            if (s == EXCLUSIVE && mode != FetchMode.KEEP) {
+                // stop local writers before the bytes are copied out
+                frames.downgrade(page);
+                state[(int) page] = SHARED;
+            }
+            byte[] data = frames.copy(page);
+            fetchesServed.incrementAndGet();
+            return data;
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** The origin invalidates this copy (another node is about to write). */
+    public void invalidate(long page) {
+        ReentrantReadWriteLock.WriteLock l = writeLock(page);
+        l.lock();
+        try {
+            if (state[(int) page] != INVALID) {
+                frames.drop(page);
+                state[(int) page] = INVALID;
+                invalidationsReceived.incrementAndGet();
+            }
+        } finally {
+            l.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        frames.close();
+    }
+}
