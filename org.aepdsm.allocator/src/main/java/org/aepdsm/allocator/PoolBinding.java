@@ -2,7 +2,9 @@ package org.aepdsm.allocator;
 
 import java.io.PrintStream;
 import java.util.Objects;
+import java.util.Optional;
 
+import org.aepdsm.api.memory.Isolation;
 import org.aepdsm.api.memory.MemoryBackend;
 import org.aepdsm.api.memory.SharedPool;
 import org.aepdsm.api.memory.SharedPoolSpec;
@@ -40,12 +42,14 @@ public final class PoolBinding implements AutoCloseable {
     private final MemoryBackend backend;
     private final SharedPool pool;
     private final PoolShadowEntry entry;
+    private final PoolShadowEntry directEntry;
     private final PoolOwnership ownership;
 
-    private PoolBinding(MemoryBackend backend, SharedPool pool, PoolShadowEntry entry) {
+    private PoolBinding(MemoryBackend backend, SharedPool pool, PoolShadowEntry entry, PoolShadowEntry directEntry) {
         this.backend = backend;
         this.pool = pool;
         this.entry = entry;
+        this.directEntry = directEntry;
         this.ownership = new PoolOwnership(entry);
     }
 
@@ -70,7 +74,13 @@ public final class PoolBinding implements AutoCloseable {
             }
             PoolShadowEntry entry = new PoolShadowEntry(allocator, backend.protectionDomain(), settings.direct(),
                     settings.entryAddress());
-            return new PoolBinding(backend, pool, entry);
+            // A direct-link entry beside the gated one, for measuring the gate and for debugging. Where the
+            // CPU enforces the isolation (protection keys) a call that skips the gate would fault on the
+            // metadata, so there is none.
+            PoolShadowEntry directEntry = settings.direct() ? null
+                    : backend.protectionDomain().isolation() == Isolation.PKEY ? null
+                    : new PoolShadowEntry(allocator, null, true, settings.entryAddress());
+            return new PoolBinding(backend, pool, entry, directEntry);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -89,6 +99,14 @@ public final class PoolBinding implements AutoCloseable {
         return entry;
     }
 
+    /**
+     * A direct-link entry over the same allocator, when the primary entry is gated and the isolation is
+     * not enforced by hardware.
+     */
+    public Optional<PoolShadowEntry> directEntry() {
+        return Optional.ofNullable(directEntry);
+    }
+
     public PoolOwnership ownership() {
         return ownership;
     }
@@ -97,6 +115,9 @@ public final class PoolBinding implements AutoCloseable {
     @Override
     public void close() {
         entry.retire();
+        if (directEntry != null) {
+            directEntry.retire();
+        }
         pool.close();
     }
 }

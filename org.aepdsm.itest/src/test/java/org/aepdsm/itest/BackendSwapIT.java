@@ -154,7 +154,7 @@ public class BackendSwapIT {
 
     private ShadowEntry entryOn(String backendId) throws Exception {
         Filter f = context.createFilter("(&(objectClass=" + ShadowEntry.class.getName() + ")(aepdsm.backend="
-                + backendId + "))");
+                + backendId + ")(!(aepdsm.direct=true)))");
         ServiceTracker<ShadowEntry, ShadowEntry> t = new ServiceTracker<>(context, f, null);
         t.open();
         try {

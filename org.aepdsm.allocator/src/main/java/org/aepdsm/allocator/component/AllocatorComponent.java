@@ -52,7 +52,11 @@ public final class AllocatorComponent {
     private AllocatorConfiguration config;
     private MemoryBackend backend;
     private PoolBinding binding;
+    /** The service property that marks a direct-link entry (the benchmarks' {@code --direct}). */
+    static final String DIRECT_PROPERTY = "aepdsm.direct";
+
     private ServiceRegistration<?> entryRegistration;
+    private ServiceRegistration<ShadowEntry> directRegistration;
     private ServiceRegistration<OwnershipService> ownershipRegistration;
 
     @Activate
@@ -120,14 +124,31 @@ public final class AllocatorComponent {
         props.put(ShadowEntry.ENTRY_PROPERTY, GlobalRef.hex(settings.entryAddress()));
         props.put(MemoryBackend.ID_PROPERTY, backend.id());
         props.put(POOL_PROPERTY, settings.poolName());
+        Dictionary<String, Object> entryProps = new Hashtable<>();
+        entryProps.put(ShadowEntry.ENTRY_PROPERTY, GlobalRef.hex(settings.entryAddress()));
+        entryProps.put(MemoryBackend.ID_PROPERTY, backend.id());
+        entryProps.put(DIRECT_PROPERTY, settings.direct());
+        entryProps.put(POOL_PROPERTY, settings.poolName());
         entryRegistration = context.registerService(
-                new String[] {ShadowEntry.class.getName(), PoolShadowEntry.class.getName()}, binding.entry(), props);
+                new String[] {ShadowEntry.class.getName(), PoolShadowEntry.class.getName()}, binding.entry(), entryProps);
+        binding.directEntry().ifPresent(direct -> {
+            Dictionary<String, Object> directProps = new Hashtable<>();
+            directProps.put(ShadowEntry.ENTRY_PROPERTY, GlobalRef.hex(settings.entryAddress()));
+            directProps.put(MemoryBackend.ID_PROPERTY, backend.id());
+            directProps.put(DIRECT_PROPERTY, true);
+            directProps.put(POOL_PROPERTY, settings.poolName());
+            directRegistration = context.registerService(ShadowEntry.class, direct, directProps);
+        });
         ownershipRegistration = context.registerService(OwnershipService.class, binding.ownership(), props);
         state.record(settings.poolName(), backend.id(), true, binding.pool().created(),
                 PoolState.geometry(binding.entry().allocator(), binding.pool().size()));
     }
 
     private void retire() {
+        if (directRegistration != null) {
+            directRegistration.unregister();
+            directRegistration = null;
+        }
         if (entryRegistration != null) {
             entryRegistration.unregister();
             entryRegistration = null;

@@ -11,7 +11,7 @@ public @interface AllocatorConfiguration {
     String poolName() default "aepdsm-pool";
 
     @AttributeDefinition(description = "Size of the shared pool in MiB when it is created")
-    int poolMiB() default 256;
+    int poolMiB() default 2048;
 
     @AttributeDefinition(description = "Nodes sharing the pool")
     int nodes() default 2;

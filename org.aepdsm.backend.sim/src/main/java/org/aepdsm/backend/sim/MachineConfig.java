@@ -37,9 +37,9 @@ public record MachineConfig(int nodes, long dramBytesPerNode, long cxlBytes, lon
         }
     }
 
-    /** The defaults of {@link SimBackendConfig}: 2 nodes of 256 MiB, 512 MiB CXL, seed 42. */
+    /** The defaults of {@link SimBackendConfig}: 2 nodes of 256 MiB, 4 GiB CXL (reserved lazily), seed 42. */
     public static MachineConfig defaults() {
-        return new MachineConfig(2, 256 * MIB, 512 * MIB, 42, LatencyModel.defaults(), TlbGeometry.defaults(), 0);
+        return new MachineConfig(2, 256 * MIB, 4096 * MIB, 42, LatencyModel.defaults(), TlbGeometry.defaults(), 0);
     }
 
     /** The defaults with another size: {@code nodes} nodes of {@code dramMiB}, {@code cxlMiB} of CXL. */

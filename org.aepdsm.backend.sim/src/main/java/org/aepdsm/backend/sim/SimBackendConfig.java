@@ -23,7 +23,7 @@ public @interface SimBackendConfig {
 
     @AttributeDefinition(name = "CXL tier (MiB)", description = "Memory shared pools are carved from, a multiple of 2",
             min = "2")
-    long cxlMiB() default 512;
+    long cxlMiB() default 4096;
 
     @AttributeDefinition(name = "Seed", description = "Seed of every random choice of the model")
     long seed() default 42;

@@ -51,7 +51,7 @@ class ConfigurationTest {
     @Test
     void metatypeDefaultsAreTheDocumentedOnes() throws Exception {
         Map<String, Object> expected = Map.ofEntries(Map.entry("nodes", 2), Map.entry("dramMiB", 256L),
-                Map.entry("cxlMiB", 512L), Map.entry("seed", 42L), Map.entry("localDramNs", 80L),
+                Map.entry("cxlMiB", 4096L), Map.entry("seed", 42L), Map.entry("localDramNs", 80L),
                 Map.entry("remoteNs", 140L), Map.entry("cxlNs", 250L), Map.entry("aepdsm_active", true),
                 Map.entry("tlbL1Entries4k", 64), Map.entry("tlbL2Entries", 1536));
         for (var e : expected.entrySet()) {

@@ -1,0 +1,211 @@
+package org.aepdsm.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import org.aepdsm.api.AepException;
+import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.bench.internal.PoolBytes;
+
+/**
+ * kv: a shared {@link KvTable} whose nodes are allocator objects. In read-hit mode (the default) each task t
+ * (client t+1) preloads keys {@code (t<<56)|(i+1)} untimed, then does {@code iterations} reads of random preloaded
+ * keys, every one of which must hit with value {@code key ^ 0x9e3779b97f4a7c15}. In write mode the timed phase
+ * puts the task's keys. The timed span starts when task 0 passes the first barrier after the preload and ends
+ * after the last join. read_ratio is accepted and unused, as in the original.
+ *
+ * <p>Single-use; not thread-safe.
+ */
+public final class KvBench implements BenchmarkRun {
+    static final String USAGE = "Usage: kv [threads [read_ratio [iterations]]] [--entry=0xaddr] [--skip-init]\n"
+            + "  note: read_ratio is accepted for CXL-SHM CLI compatibility; "
+            + "this test runs a preload phase followed by read-only hits.";
+    private static final int NUM_CLIENT = 40;
+    private static final long GOLDEN = 0x9e3779b97f4a7c15L;
+
+    private final List<String> args;
+    private final CommonOptions options = new CommonOptions();
+    int threads = 8;
+    int readRatio = 9;
+    int iterations = 1000000;
+    boolean writeOnly;
+
+    private KvBench(List<String> args) {
+        this.args = List.copyOf(args);
+    }
+
+    /**
+     * Parses the original's command line.
+     *
+     * @throws AepException EINVAL with the original's message
+     */
+    public static KvBench parse(List<String> args) {
+        KvBench k = new KvBench(args);
+        int positional = 0;
+        for (String a : args) {
+            if (k.options.accept(a)) {
+                continue;
+            }
+            if (a.equals("--mode=write") || a.equals("--write-only")) {
+                k.writeOnly = true;
+            } else if (a.equals("--mode=readhit")) {
+                k.writeOnly = false;
+            } else if (a.startsWith("-")) {
+                throw CArgs.refuse(USAGE);
+            } else {
+                int v = CArgs.toInt(CArgs.strtoul(a, "argument"));
+                switch (positional++) {
+                    case 0 -> k.threads = v;
+                    case 1 -> k.readRatio = v;
+                    case 2 -> k.iterations = v;
+                    default -> throw CArgs.refuse(USAGE);
+                }
+            }
+        }
+        if (k.threads <= 0 || k.threads >= NUM_CLIENT) {
+            throw CArgs.refuse("threads must be in [1, " + (NUM_CLIENT - 1) + "]");
+        }
+        if (k.readRatio < 0 || k.iterations <= 0) {
+            throw CArgs.refuse("read_ratio must be non-negative and iterations must be positive");
+        }
+        return k;
+    }
+
+    @Override
+    public String name() {
+        return "kv";
+    }
+
+    @Override
+    public List<String> args() {
+        return args;
+    }
+
+    @Override
+    public CommonOptions options() {
+        return options;
+    }
+
+    @Override
+    public List<String> peerArgs() {
+        return List.of(Integer.toString(threads), Integer.toString(readRatio), Integer.toString(iterations),
+                writeOnly ? "write" : "readhit");
+    }
+
+    /** The value stored for a key. */
+    public static long valueFor(long key) {
+        return key ^ GOLDEN;
+    }
+
+    /** The key of task {@code task}'s {@code index}-th entry. */
+    public static long keyFor(int task, int index) {
+        return ((long) task << 56) | (index + 1L);
+    }
+
+    /** The original's xorshift64 step. */
+    static long next(long x) {
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        return x;
+    }
+
+    @Override
+    public Measurement run(ShadowEntry entry, PrintStream out, Progress progress) {
+        EntryCalls calls = new EntryCalls(entry);
+        KvTable table = new KvTable(calls, new PoolBytes(entry.memory()));
+        if (writeOnly) {
+            out.println(String.format(Locale.ROOT,
+                    "Running AEP-DSM %s KV write-only test for %d threads, %d write ops/thread...",
+                    Modes.of(entry), threads, iterations));
+        } else {
+            out.println(String.format(Locale.ROOT, "Running AEP-DSM %s KV two-phase read-hit test for %d threads, "
+                    + "%d preload keys/thread, %d read ops/thread...", Modes.of(entry), threads, iterations,
+                    iterations));
+            out.println(String.format(Locale.ROOT,
+                    "Compatibility read_ratio argument = %d (not used in read-hit phase)", readRatio));
+        }
+        out.flush();
+        CyclicBarrier barrier = new CyclicBarrier(threads);
+        AtomicLongArray done = new AtomicLongArray(threads * 16);
+        long total = (long) threads * iterations;
+        long[] start = new long[1];
+        long end;
+        try (Progress.Phase preload = progress.phase("kv " + (writeOnly ? "writes" : "preload + reads"),
+                writeOnly ? total : 2 * total, "ops", () -> sum(done))) {
+            Workers.run("kv", threads, barrier, t -> {
+                int client = t + 1;
+                if (!writeOnly) {
+                    for (int i = 0; i < iterations; i++) {
+                        long key = keyFor(t, i);
+                        table.put(client, key, valueFor(key));
+                        if ((i & 0xfff) == 0xfff) {
+                            done.lazySet(t * 16, i + 1);
+                        }
+                    }
+                    done.lazySet(t * 16, iterations);
+                }
+                Workers.await(barrier);
+                if (t == 0) {
+                    start[0] = System.nanoTime();
+                }
+                Workers.await(barrier);
+                long base = writeOnly ? 0 : iterations;
+                if (writeOnly) {
+                    for (int i = 0; i < iterations; i++) {
+                        long key = keyFor(t, i);
+                        table.put(client, key, valueFor(key));
+                        if ((i & 0xfff) == 0xfff) {
+                            done.lazySet(t * 16, i + 1);
+                        }
+                    }
+                } else {
+                    long rng = 0xd1b54a32d192ed03L ^ ((long) t << 32) ^ iterations;
+                    long[] value = new long[1];
+                    for (int i = 0; i < iterations; i++) {
+                        rng = next(rng);
+                        long owner = Long.remainderUnsigned(rng, threads);
+                        rng = next(rng);
+                        long index = Long.remainderUnsigned(rng, iterations);
+                        long key = (owner << 56) | (index + 1);
+                        long expected = valueFor(key);
+                        if (!table.get(key, value)) {
+                            throw EntryCalls.selfCheck("kv_get missed preloaded key 0x" + Long.toHexString(key));
+                        }
+                        if (value[0] != expected) {
+                            throw EntryCalls.selfCheck("kv_get value mismatch for key 0x" + Long.toHexString(key)
+                                    + ": expected 0x" + Long.toHexString(expected) + ", got 0x"
+                                    + Long.toHexString(value[0]));
+                        }
+                        if ((i & 0xfff) == 0xfff) {
+                            done.lazySet(t * 16, base + i + 1);
+                        }
+                    }
+                }
+                done.lazySet(t * 16, base + iterations);
+            });
+            end = System.nanoTime();
+        }
+        double seconds = (end - start[0]) / 1e9;
+        double ops = (double) iterations * threads;
+        out.println(String.format(Locale.ROOT, "Time elapsed = %.6f", seconds));
+        out.println(String.format(Locale.ROOT, "Total operations = %.0f", ops));
+        out.println(String.format(Locale.ROOT, "Throughput = %.2f ops/sec", ops / seconds));
+        out.println(String.format(Locale.ROOT, "Throughput = %.6f MOPS", ops / 1000000.0 / seconds));
+        out.flush();
+        Workers.run("kv-cleanup", threads, t -> table.freePartition(t, t + 1));
+        return new Measurement(List.of(Figure.higher("throughput", ops / seconds, "ops/sec"),
+                Figure.lower("time", seconds, "s")));
+    }
+
+    private static long sum(AtomicLongArray a) {
+        long s = 0;
+        for (int i = 0; i < a.length(); i += 16) {
+            s += a.get(i);
+        }
+        return s;
+    }
+}

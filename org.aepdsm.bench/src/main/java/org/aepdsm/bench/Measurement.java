@@ -1,0 +1,22 @@
+package org.aepdsm.bench;
+
+import java.util.List;
+
+/**
+ * What one benchmark run measured: the headline figure and all figures (headline first). Immutable.
+ *
+ * @param figures the figures, the first being the headline
+ */
+public record Measurement(List<Figure> figures) {
+    public Measurement {
+        if (figures.isEmpty()) {
+            throw new IllegalArgumentException("a measurement needs at least one figure");
+        }
+        figures = List.copyOf(figures);
+    }
+
+    /** The headline figure. */
+    public Figure headline() {
+        return figures.getFirst();
+    }
+}

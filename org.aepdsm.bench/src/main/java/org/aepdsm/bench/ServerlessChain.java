@@ -1,0 +1,168 @@
+package org.aepdsm.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.bench.internal.PoolBytes;
+
+/**
+ * serverless_chain: one payload object passes down a chain of clients 1 -> 2 -> ... -> clients each round; every
+ * hop verifies what the previous hop stamped and stamps its own hop. Payload layout (the original's):
+ * <pre>
+ *  +0 u64 magic 0xaed500000000c001   +8 u64 round   +16 u64 hop   +24 u64 checksum(round, hop)   +32.. zeroes
+ * </pre>
+ * The original's allocator does not check ownership, so its next round simply sends from client 1 again while the
+ * last client holds the object. Here SEND by a non-owner is refused, so after each round the last client hands
+ * the object back to client 1. That return hop is outside the timed span (each round's chain of clients-1 hops is
+ * timed on its own, as transfer_bench times its forward root transfer) and is not counted as a transfer.
+ *
+ * <p>Single-use; not thread-safe (single-threaded, as the original).
+ */
+public final class ServerlessChain implements BenchmarkRun {
+    static final String USAGE = "Usage: serverless_chain [rounds [object_size [clients]]] [--entry=0xaddr] "
+            + "[--skip-init]";
+    static final int MAX_CLIENTS = 10;
+    static final long PAYLOAD_BYTES = 32;
+    static final long MAGIC = 0xaed500000000c001L;
+    private static final long OFF_MAGIC = 0;
+    private static final long OFF_ROUND = 8;
+    private static final long OFF_HOP = 16;
+    private static final long OFF_SUM = 24;
+
+    private final List<String> args;
+    private final CommonOptions options = new CommonOptions();
+    int rounds = 1000000;
+    long objectSize = 64;
+    int clients = 10;
+
+    private ServerlessChain(List<String> args) {
+        this.args = List.copyOf(args);
+    }
+
+    /**
+     * Parses the original's command line.
+     *
+     * @throws org.aepdsm.api.AepException EINVAL with the original's message
+     */
+    public static ServerlessChain parse(List<String> args) {
+        ServerlessChain c = new ServerlessChain(args);
+        int positional = 0;
+        for (String a : args) {
+            if (c.options.accept(a)) {
+                continue;
+            }
+            if (a.startsWith("-")) {
+                throw CArgs.refuse(USAGE);
+            }
+            long v = CArgs.strtoul(a, "argument");
+            switch (positional++) {
+                case 0 -> c.rounds = CArgs.toInt(v);
+                case 1 -> c.objectSize = v;
+                case 2 -> c.clients = CArgs.toInt(v);
+                default -> throw CArgs.refuse(USAGE);
+            }
+        }
+        if (c.rounds <= 0) {
+            throw CArgs.refuse("rounds must be positive");
+        }
+        if (Long.compareUnsigned(c.objectSize, PAYLOAD_BYTES) < 0) {
+            c.objectSize = PAYLOAD_BYTES;
+        }
+        if (c.clients < 2 || c.clients > MAX_CLIENTS) {
+            throw CArgs.refuse("clients must be in [2, " + MAX_CLIENTS + "]");
+        }
+        return c;
+    }
+
+    /** The original's stamp checksum. */
+    public static long checksumFor(long round, long hop) {
+        return 0xaed55a5aL ^ (round * 0x9e3779b97f4a7c15L) ^ (hop << 32);
+    }
+
+    @Override
+    public String name() {
+        return "serverless_chain";
+    }
+
+    @Override
+    public List<String> args() {
+        return args;
+    }
+
+    @Override
+    public CommonOptions options() {
+        return options;
+    }
+
+    @Override
+    public List<String> peerArgs() {
+        return List.of(Integer.toString(rounds), Long.toUnsignedString(objectSize), Integer.toString(clients));
+    }
+
+    private static void stamp(PoolBytes bytes, long obj, long round, long hop) {
+        bytes.setLong(obj, OFF_ROUND, round);
+        bytes.setLong(obj, OFF_HOP, hop);
+        bytes.setLong(obj, OFF_SUM, checksumFor(round, hop));
+    }
+
+    private static void verify(PoolBytes bytes, long obj, int round, int hop) {
+        long r = bytes.getLong(obj, OFF_ROUND);
+        long h = bytes.getLong(obj, OFF_HOP);
+        long sum = bytes.getLong(obj, OFF_SUM);
+        if (bytes.getLong(obj, OFF_MAGIC) != MAGIC || r != round || h != hop || sum != checksumFor(round, hop)) {
+            throw EntryCalls.selfCheck("payload mismatch: round=" + Long.toUnsignedString(r) + " hop="
+                    + Long.toUnsignedString(h) + " checksum=0x" + Long.toHexString(sum) + ", expected round=" + round
+                    + " hop=" + hop);
+        }
+    }
+
+    @Override
+    public Measurement run(ShadowEntry entry, PrintStream out, Progress progress) {
+        EntryCalls calls = new EntryCalls(entry);
+        PoolBytes bytes = new PoolBytes(entry.memory());
+        long payload = calls.malloc(1, objectSize, 0);
+        bytes.zero(payload, 0, objectSize);
+        bytes.setLong(payload, OFF_MAGIC, MAGIC);
+        out.println(String.format(Locale.ROOT,
+                "Running serverless chain: rounds=%d object_size=%s clients=%d hops/round=%d", rounds,
+                Long.toUnsignedString(objectSize), clients, clients - 1));
+        out.flush();
+        String[] failures = new String[clients + 1];
+        for (int c = 1; c < clients; c++) {
+            failures[c] = "send failed: " + c + " -> " + (c + 1);
+        }
+        String returnFailure = "send failed: " + clients + " -> 1";
+        long nanos = 0;
+        int[] done = new int[1];
+        try (Progress.Phase p = progress.phase("serverless_chain", rounds, "rounds", () -> done[0])) {
+            for (int r = 0; r < rounds; r++) {
+                stamp(bytes, payload, r, 0);
+                long t0 = System.nanoTime();
+                for (int c = 1; c < clients; c++) {
+                    calls.send(c, c + 1, payload, failures[c]);
+                    payload = calls.recv(c + 1, c);
+                    verify(bytes, payload, r, c - 1);
+                    stamp(bytes, payload, r, c);
+                }
+                nanos += System.nanoTime() - t0;
+                calls.send(clients, 1, payload, returnFailure);
+                payload = calls.recv(1, clients);
+                done[0] = r + 1;
+            }
+        }
+        calls.free(1, payload);
+        double seconds = nanos / 1e9;
+        double transfers = (double) rounds * (clients - 1);
+        double latency = seconds * 1000000000.0 / transfers;
+        out.println(String.format(Locale.ROOT, "Time elapsed = %.6f", seconds));
+        out.println(String.format(Locale.ROOT, "Total ownership transfers = %.0f", transfers));
+        out.println(String.format(Locale.ROOT, "Throughput = %.2f transfers/sec", transfers / seconds));
+        out.println(String.format(Locale.ROOT, "Throughput = %.6f Mtransfers/sec", transfers / 1000000.0 / seconds));
+        out.println(String.format(Locale.ROOT, "Latency = %.2f ns/transfer", latency));
+        out.flush();
+        return new Measurement(List.of(Figure.lower("latency", latency, "ns/transfer"),
+                Figure.higher("throughput", transfers / seconds, "transfers/sec")));
+    }
+}

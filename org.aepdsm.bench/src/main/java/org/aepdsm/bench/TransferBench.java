@@ -1,0 +1,303 @@
+package org.aepdsm.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.bench.internal.PoolBytes;
+
+/**
+ * transfer_bench: ownership transfer between two clients.
+ *
+ * <p><b>single</b>: one object of {@code object_size} bytes goes src -> dst -> src each round; the receiver checks
+ * its magic and the checksum of its sequence number. Payload layout (the original's offsets; bytes 0..15 are the
+ * original's reserved allocator words, left alone):
+ * <pre>
+ *  +16 u64 magic 0xaed5000000000001   +24 u64 seq   +32 u64 checksum_for(seq)   +40.. zeroed data
+ * </pre>
+ * <p><b>tree</b>: a complete binary tree of 2^(depth+1)-1 nodes built by src, children LINKed into the parent's two
+ * embedded reference slots; each round only the root is sent to dst (timed), dst walks the whole tree through the
+ * slots checking every node (timed), and the root goes back (untimed). Node (MALLOC 48 bytes, 2 refs):
+ * <pre>
+ *  +0 left slot (handle)   +8 right slot (handle)   +16 u64 index   +24 u64 checksum_for(index)
+ * </pre>
+ *
+ * <p>Single-use; not thread-safe (the original is single-threaded and so is this).
+ */
+public final class TransferBench implements BenchmarkRun {
+    static final String USAGE = "Usage: transfer_bench [rounds [object_size [tree_depth]]] "
+            + "[--mode=all|single|tree] [--src=N] [--dst=N] [--entry=0xaddr] [--skip-init]";
+    static final int MAX_TREE_DEPTH = 20;
+    static final long PAYLOAD_BYTES = 40;
+    static final long MAGIC = 0xaed5000000000001L;
+    static final long TREE_NODE_BYTES = 48;
+    private static final long USER_METADATA_BYTES = 16;
+    private static final long OFF_MAGIC = 16;
+    private static final long OFF_SEQ = 24;
+    private static final long OFF_SUM = 32;
+    private static final long OFF_LEFT = 0;
+    private static final long OFF_RIGHT = 8;
+    private static final long OFF_INDEX = 16;
+    private static final long OFF_NODE_SUM = 24;
+
+    private final List<String> args;
+    private final CommonOptions options = new CommonOptions();
+    int rounds = 1000000;
+    long objectSize = 64;
+    int treeDepth = 10;
+    int src = 1;
+    int dst = 2;
+    String mode = "all";
+
+    private TransferBench(List<String> args) {
+        this.args = List.copyOf(args);
+    }
+
+    /**
+     * Parses the original's command line.
+     *
+     * @throws org.aepdsm.api.AepException EINVAL with the original's message
+     */
+    public static TransferBench parse(List<String> args) {
+        TransferBench b = new TransferBench(args);
+        int positional = 0;
+        for (String a : args) {
+            if (b.options.accept(a)) {
+                continue;
+            }
+            if (a.startsWith("--mode=")) {
+                String m = a.substring("--mode=".length());
+                if (!m.equals("all") && !m.equals("single") && !m.equals("tree")) {
+                    throw CArgs.refuse("invalid mode: " + m);
+                }
+                b.mode = m;
+            } else if (a.startsWith("--src=")) {
+                b.src = intArg(a.substring("--src=".length()), "src");
+            } else if (a.startsWith("--dst=")) {
+                b.dst = intArg(a.substring("--dst=".length()), "dst");
+            } else if (a.startsWith("-")) {
+                throw CArgs.refuse(USAGE);
+            } else {
+                long v = CArgs.strtoul(a, "argument");
+                switch (positional++) {
+                    case 0 -> b.rounds = CArgs.toInt(v);
+                    case 1 -> b.objectSize = v;
+                    case 2 -> b.treeDepth = CArgs.toInt(v);
+                    default -> throw CArgs.refuse(USAGE);
+                }
+            }
+        }
+        if (b.rounds <= 0) {
+            throw CArgs.refuse("rounds must be positive");
+        }
+        if (Long.compareUnsigned(b.objectSize, PAYLOAD_BYTES) < 0) {
+            b.objectSize = PAYLOAD_BYTES;
+        }
+        if (b.treeDepth < 0 || b.treeDepth > MAX_TREE_DEPTH) {
+            throw CArgs.refuse("tree_depth must be in [0, " + MAX_TREE_DEPTH + "]");
+        }
+        if (b.src <= 0 || b.dst <= 0 || b.src == b.dst) {
+            throw CArgs.refuse("src and dst must be positive and different");
+        }
+        return b;
+    }
+
+    private static int intArg(String text, String name) {
+        long v = CArgs.strtoul(text, name);
+        if (Long.compareUnsigned(v, 0x7fffffffL) > 0) {
+            throw CArgs.refuse(name + " is too large: " + text);
+        }
+        return (int) v;
+    }
+
+    /** The original's per-value checksum. */
+    public static long checksumFor(long v) {
+        return v ^ 0xaed500005eed1234L ^ (v << 17) ^ (v >>> 9);
+    }
+
+    @Override
+    public String name() {
+        return "transfer_bench";
+    }
+
+    @Override
+    public List<String> args() {
+        return args;
+    }
+
+    @Override
+    public CommonOptions options() {
+        return options;
+    }
+
+    @Override
+    public List<String> peerArgs() {
+        return List.of(Integer.toString(rounds), Long.toUnsignedString(objectSize), Integer.toString(treeDepth),
+                mode);
+    }
+
+    @Override
+    public void beforeInit(PrintStream out) {
+        out.println("clients = " + src + " -> " + dst);
+    }
+
+    @Override
+    public Measurement run(ShadowEntry entry, PrintStream out, Progress progress) {
+        EntryCalls calls = new EntryCalls(entry);
+        PoolBytes bytes = new PoolBytes(entry.memory());
+        List<Figure> figures = new ArrayList<>();
+        if (mode.equals("all") || mode.equals("single")) {
+            figures.addAll(single(calls, bytes, out, progress));
+        }
+        if (mode.equals("all") || mode.equals("tree")) {
+            figures.addAll(tree(calls, bytes, out, progress));
+        }
+        return new Measurement(figures);
+    }
+
+    private List<Figure> single(EntryCalls calls, PoolBytes bytes, PrintStream out, Progress progress) {
+        long obj = calls.malloc(src, objectSize, 0);
+        bytes.zero(obj, USER_METADATA_BYTES, objectSize - USER_METADATA_BYTES);
+        bytes.setLong(obj, OFF_MAGIC, MAGIC);
+        String forward = "single-object send failed: " + src + " -> " + dst;
+        String back = "single-object send failed: " + dst + " -> " + src;
+        int[] round = new int[1];
+        long start;
+        long end;
+        try (Progress.Phase p = progress.phase("transfer_bench single-object", rounds, "rounds", () -> round[0])) {
+            start = System.nanoTime();
+            for (int i = 0; i < rounds; i++) {
+                bytes.setLong(obj, OFF_SEQ, i);
+                bytes.setLong(obj, OFF_SUM, checksumFor(i));
+                calls.send(src, dst, obj, forward);
+                obj = calls.recv(dst, src);
+                if (bytes.getLong(obj, OFF_MAGIC) != MAGIC
+                        || bytes.getLong(obj, OFF_SUM) != checksumFor(bytes.getLong(obj, OFF_SEQ))) {
+                    throw EntryCalls.selfCheck("single-object payload mismatch at round " + i);
+                }
+                calls.send(dst, src, obj, back);
+                obj = calls.recv(src, dst);
+                round[0] = i + 1;
+            }
+            end = System.nanoTime();
+        }
+        calls.free(src, obj);
+        double seconds = (end - start) / 1e9;
+        double transfers = rounds * 2.0;
+        double latency = seconds * 1000000000.0 / transfers;
+        out.println("[single-object]");
+        out.println("  rounds = " + rounds);
+        out.println("  object_size = " + Long.toUnsignedString(objectSize));
+        out.println(String.format(Locale.ROOT, "  transfers = %.0f", transfers));
+        out.println(String.format(Locale.ROOT, "  time = %.6f s", seconds));
+        out.println(String.format(Locale.ROOT, "  throughput = %.6f Mtransfers/sec", transfers / 1000000.0 / seconds));
+        out.println(String.format(Locale.ROOT, "  latency = %.2f ns/transfer", latency));
+        out.flush();
+        return List.of(Figure.lower("single-object latency", latency, "ns/transfer"),
+                Figure.higher("single-object throughput", transfers / 1000000.0 / seconds, "Mtransfers/sec"));
+    }
+
+    private long buildTree(EntryCalls calls, PoolBytes bytes, int depth, long index) {
+        long node = calls.malloc(src, TREE_NODE_BYTES, 2);
+        bytes.setLong(node, OFF_LEFT, 0);
+        bytes.setLong(node, OFF_RIGHT, 0);
+        bytes.setLong(node, OFF_INDEX, index);
+        bytes.setLong(node, OFF_NODE_SUM, checksumFor(index));
+        if (depth == 0) {
+            return node;
+        }
+        long left = buildTree(calls, bytes, depth - 1, index * 2);
+        long right = buildTree(calls, bytes, depth - 1, index * 2 + 1);
+        calls.link(src, node + OFF_LEFT, left);
+        calls.link(src, node + OFF_RIGHT, right);
+        return node;
+    }
+
+    /** Preorder walk; returns nodes visited, folding each node into {@code sum[0]}. */
+    private static long traverse(PoolBytes bytes, long node, long[] sum) {
+        long index = bytes.getLong(node, OFF_INDEX);
+        long checksum = bytes.getLong(node, OFF_NODE_SUM);
+        if (checksum != checksumFor(index)) {
+            throw EntryCalls.selfCheck("tree node checksum mismatch at index " + Long.toUnsignedString(index));
+        }
+        sum[0] ^= checksum + index;
+        long visited = 1;
+        long left = bytes.getLong(node, OFF_LEFT);
+        if (left != 0) {
+            visited += traverse(bytes, left, sum);
+        }
+        long right = bytes.getLong(node, OFF_RIGHT);
+        if (right != 0) {
+            visited += traverse(bytes, right, sum);
+        }
+        return visited;
+    }
+
+    /** Unlinks and frees the subtrees of {@code node}, children before parents; {@code node} itself stays. */
+    private void freeChildren(EntryCalls calls, PoolBytes bytes, long node) {
+        for (long slot : new long[] {OFF_LEFT, OFF_RIGHT}) {
+            long child = bytes.getLong(node, slot);
+            if (child != 0) {
+                freeChildren(calls, bytes, child);
+                calls.unlink(src, node + slot, child);
+                calls.free(src, child);
+            }
+        }
+    }
+
+    private List<Figure> tree(EntryCalls calls, PoolBytes bytes, PrintStream out, Progress progress) {
+        long root = buildTree(calls, bytes, treeDepth, 1);
+        long expected = (1L << (treeDepth + 1)) - 1;
+        long transferNanos = 0;
+        long traversalNanos = 0;
+        long totalVisited = 0;
+        long checksum = 0;
+        long[] roundSum = new long[1];
+        int[] round = new int[1];
+        String forward = "tree root send failed: " + src + " -> " + dst;
+        String back = "tree root return failed: " + dst + " -> " + src;
+        try (Progress.Phase p = progress.phase("transfer_bench tree", rounds, "rounds", () -> round[0])) {
+            for (int i = 0; i < rounds; i++) {
+                long t0 = System.nanoTime();
+                calls.send(src, dst, root, forward);
+                root = calls.recv(dst, src);
+                long t1 = System.nanoTime();
+                roundSum[0] = 0;
+                long visited = traverse(bytes, root, roundSum);
+                long t2 = System.nanoTime();
+                if (visited != expected) {
+                    throw EntryCalls.selfCheck("tree traversal visited " + visited + " nodes, expected " + expected);
+                }
+                checksum ^= roundSum[0];
+                totalVisited += visited;
+                transferNanos += t1 - t0;
+                traversalNanos += t2 - t1;
+                calls.send(dst, src, root, back);
+                root = calls.recv(src, dst);
+                round[0] = i + 1;
+            }
+        }
+        freeChildren(calls, bytes, root);
+        calls.free(src, root);
+        double transferSeconds = transferNanos / 1e9;
+        double traversalSeconds = traversalNanos / 1e9;
+        double forwardLatency = transferSeconds * 1000000000.0 / rounds;
+        double perNode = traversalSeconds * 1000000000.0 / totalVisited;
+        out.println("[binary-tree-root-transfer]");
+        out.println("  rounds = " + rounds);
+        out.println("  depth = " + treeDepth);
+        out.println("  nodes/tree = " + expected);
+        out.println(String.format(Locale.ROOT, "  forward root transfer time = %.6f s", transferSeconds));
+        out.println(String.format(Locale.ROOT, "  forward root transfer latency = %.2f ns/transfer", forwardLatency));
+        out.println(String.format(Locale.ROOT, "  receiver traversal time = %.6f s", traversalSeconds));
+        out.println(String.format(Locale.ROOT, "  receiver traversal latency = %.2f ns/tree",
+                traversalSeconds * 1000000000.0 / rounds));
+        out.println(String.format(Locale.ROOT, "  receiver traversal latency = %.2f ns/node", perNode));
+        out.println("  traversal checksum = 0x" + Long.toHexString(checksum));
+        out.flush();
+        return List.of(Figure.lower("tree root transfer latency", forwardLatency, "ns/transfer"),
+                Figure.lower("tree traversal latency", perNode, "ns/node"));
+    }
+}

@@ -1,0 +1,226 @@
+package org.aepdsm.bench.peer;
+
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicReference;
+
+import net.openhft.chronicle.map.ChronicleMap;
+
+/**
+ * kv's workload over other maps, with the same keys, values, random read sequence and verification: untimed
+ * preload by each task, then timed reads that must all hit (or, in write mode, timed puts). Peers:
+ * <ul>
+ * <li>{@code concurrent-hash-map}: {@code ConcurrentHashMap<Long, Long>} presized for every key (boxed keys, as a
+ * Java program would write it);</li>
+ * <li>{@code chronicle-map}: an off-heap {@code ChronicleMap<Long, Long>} sized for every key;</li>
+ * <li>{@code same-table-heap-nodes}: kv's own table (64 x 2^17 buckets, striped locks, chains of 24-byte nodes)
+ * with the nodes in a Java {@code long[]} instead of allocator objects: the primitive layout, so the difference
+ * to ours is the allocator and entry path alone.</li>
+ * </ul>
+ * Stateless; each run owns its threads.
+ */
+final class KvPeers {
+    private static final long GOLDEN = 0x9e3779b97f4a7c15L;
+
+    private KvPeers() {
+    }
+
+    /** A map under test; {@code task} names the writer, as kv's client id does. */
+    interface Store extends AutoCloseable {
+        void put(int task, long key, long value);
+
+        /** Returns whether found; the value in {@code out[0]}. */
+        boolean get(long key, long[] out);
+
+        @Override
+        default void close() {
+        }
+    }
+
+    static void run(PeerReport report, String[] a) {
+        int threads = Integer.parseInt(a[0]);
+        int iterations = Integer.parseInt(a[2]);
+        boolean write = a[3].equals("write");
+        long entries = (long) threads * iterations;
+        report.attempt("concurrent-hash-map", () -> {
+            ConcurrentHashMap<Long, Long> map = new ConcurrentHashMap<>((int) Math.min(entries * 4 / 3 + 16,
+                    1 << 30));
+            measure(report, "concurrent-hash-map", threads, iterations, write, new Store() {
+                public void put(int task, long key, long value) {
+                    map.put(key, value);
+                }
+
+                public boolean get(long key, long[] out) {
+                    Long v = map.get(key);
+                    if (v == null) {
+                        return false;
+                    }
+                    out[0] = v;
+                    return true;
+                }
+            });
+        });
+        report.attempt("chronicle-map", () -> {
+            ChronicleMap<Long, Long> map = ChronicleMap.of(Long.class, Long.class).name("aepdsm-kv-peer")
+                    .entries(Math.max(entries, 1024)).create();
+            try (Store s = new Store() {
+                public void put(int task, long key, long value) {
+                    map.put(key, value);
+                }
+
+                public boolean get(long key, long[] out) {
+                    Long v = map.get(key);
+                    if (v == null) {
+                        return false;
+                    }
+                    out[0] = v;
+                    return true;
+                }
+
+                public void close() {
+                    map.close();
+                }
+            }) {
+                measure(report, "chronicle-map", threads, iterations, write, s);
+            }
+        });
+        report.attempt("same-table-heap-nodes", () -> {
+            if (entries * 3 > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException(entries + " keys do not fit one long[] of nodes");
+            }
+            measure(report, "same-table-heap-nodes", threads, iterations, write, new HeapTable(threads, iterations));
+        });
+    }
+
+    /**
+     * kv's table with nodes in a {@code long[]}: node n (1-based) is {@code nodes[3n-3..3n-1]} = key, value, next;
+     * task t takes nodes from its own range, so allocation needs no lock.
+     */
+    static final class HeapTable implements Store {
+        private static final int BUCKETS = 1 << 17;
+        private static final int STRIPES = 1 << 14;
+        private final long[] heads = new long[64 * BUCKETS];
+        private final Object[] locks = new Object[STRIPES];
+        private final long[] nodes;
+        private final int[] used;
+        private final int perTask;
+
+        HeapTable(int threads, int perTask) {
+            this.perTask = perTask;
+            this.nodes = new long[3 * threads * perTask];
+            this.used = new int[threads * 16];
+            for (int i = 0; i < STRIPES; i++) {
+                locks[i] = new Object();
+            }
+        }
+
+        private static int bucketOf(long key) {
+            return (int) (((key >>> 56) & 63) * BUCKETS + (key & (BUCKETS - 1)));
+        }
+
+        public void put(int task, long key, long value) {
+            int b = bucketOf(key);
+            synchronized (locks[b & (STRIPES - 1)]) {
+                for (long n = heads[b]; n != 0; n = nodes[(int) (3 * n - 1)]) {
+                    if (nodes[(int) (3 * n - 3)] == key) {
+                        nodes[(int) (3 * n - 2)] = value;
+                        return;
+                    }
+                }
+                if (used[task * 16] == perTask) {
+                    throw new IllegalStateException("task " + task + " used all " + perTask + " nodes");
+                }
+                long n = (long) task * perTask + used[task * 16]++ + 1;
+                nodes[(int) (3 * n - 3)] = key;
+                nodes[(int) (3 * n - 2)] = value;
+                nodes[(int) (3 * n - 1)] = heads[b];
+                heads[b] = n;
+            }
+        }
+
+        public boolean get(long key, long[] out) {
+            int b = bucketOf(key);
+            synchronized (locks[b & (STRIPES - 1)]) {
+                for (long n = heads[b]; n != 0; n = nodes[(int) (3 * n - 1)]) {
+                    if (nodes[(int) (3 * n - 3)] == key) {
+                        out[0] = nodes[(int) (3 * n - 2)];
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    private static long next(long x) {
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        return x;
+    }
+
+    static void measure(PeerReport report, String peer, int threads, int iterations, boolean write, Store store) {
+        CyclicBarrier barrier = new CyclicBarrier(threads);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long[] start = new long[1];
+        Thread[] ts = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int task = t;
+            ts[t] = new Thread(() -> {
+                try {
+                    if (!write) {
+                        for (int i = 0; i < iterations; i++) {
+                            long key = ((long) task << 56) | (i + 1L);
+                            store.put(task, key, key ^ GOLDEN);
+                        }
+                    }
+                    barrier.await();
+                    if (task == 0) {
+                        start[0] = System.nanoTime();
+                    }
+                    barrier.await();
+                    if (write) {
+                        for (int i = 0; i < iterations; i++) {
+                            long key = ((long) task << 56) | (i + 1L);
+                            store.put(task, key, key ^ GOLDEN);
+                        }
+                    } else {
+                        long rng = 0xd1b54a32d192ed03L ^ ((long) task << 32) ^ iterations;
+                        long[] value = new long[1];
+                        for (int i = 0; i < iterations; i++) {
+                            rng = next(rng);
+                            long owner = Long.remainderUnsigned(rng, threads);
+                            rng = next(rng);
+                            long index = Long.remainderUnsigned(rng, iterations);
+                            long key = (owner << 56) | (index + 1);
+                            if (!store.get(key, value)) {
+                                throw new IllegalStateException("kv_get missed preloaded key 0x"
+                                        + Long.toHexString(key));
+                            }
+                            if (value[0] != (key ^ GOLDEN)) {
+                                throw new IllegalStateException("kv_get value mismatch for key 0x"
+                                        + Long.toHexString(key));
+                            }
+                        }
+                    }
+                } catch (BrokenBarrierException e) {
+                    failure.compareAndSet(null, new IllegalStateException("another task failed"));
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    barrier.reset();
+                }
+            });
+            ts[t].start();
+        }
+        Spin.joinAll(ts, barrier, failure);
+        long end = System.nanoTime();
+        if (failure.get() != null) {
+            throw new IllegalStateException(peer + " failed", failure.get());
+        }
+        double seconds = (end - start[0]) / 1e9;
+        double ops = (double) iterations * threads;
+        report.higher(peer, "throughput", ops / seconds, "ops/sec");
+        report.lower(peer, "time", seconds, "s");
+    }
+}
