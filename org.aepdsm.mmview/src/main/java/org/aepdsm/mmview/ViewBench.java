@@ -27,7 +27,8 @@ import org.aepdsm.api.memory.ViewableSpace;
  * a first store in a shared range, per page.</li>
  * </ol>
  *
- * <p>Times are wall-clock (on sim: the simulator's own speed, not its simulated clock). Thread-safety:
+ * <p>Each part runs a small warm-up round first, untimed. Times are wall-clock (on sim: the simulator's
+ * own speed, not its simulated clock). Thread-safety:
  * one run at a time per instance. Ownership: every space it makes is closed before it returns.
  */
 public final class ViewBench {
@@ -56,13 +57,13 @@ public final class ViewBench {
     /**
      * Runs everything and returns the report.
      *
-     * @param sizes      mapped sizes, each a positive multiple of 2 MiB
+     * @param sizes      mapped sizes, each a positive multiple of 4096
      * @param touchLimit the most bytes touched (made present) per size
      */
     public String run(long[] sizes, long touchLimit) {
         for (long s : sizes) {
-            if (s <= 0 || s % PageSize.SIZE_2M.bytes() != 0) {
-                throw new AepException(Errno.EINVAL, "size " + s + " is not a positive multiple of 2 MiB");
+            if (s <= 0 || s % PAGE != 0) {
+                throw new AepException(Errno.EINVAL, "size " + s + " is not a positive multiple of 4096");
             }
         }
         StringBuilder out = new StringBuilder();
@@ -71,6 +72,7 @@ public final class ViewBench {
                 .append(" runs; copy = fork-style copy of every present page\n\n");
         out.append(String.format(Locale.ROOT, "%-9s %9s %14s %16s %12s%n", "mapped", "present", "CREATE view",
                 "fork-style copy", "copy/create"));
+        creation(PageSize.SIZE_2M.bytes(), PageSize.SIZE_2M.bytes());
         List<Row> rows = new ArrayList<>();
         for (long size : sizes) {
             Row r = creation(size, touchLimit);
@@ -82,6 +84,7 @@ public final class ViewBench {
         out.append(String.format(Locale.ROOT, "%nMIGRATE between two views: %s per switch (CURRENT: %s per call), "
                 + "%d switches%n", time(migrate[0]), time(migrate[1]), MIGRATIONS));
         long pages = Math.min(4096, budgetPages(touchLimit) / 2);
+        firstWrites(Math.max(1, pages / 8));
         long[] w = firstWrites(pages);
         out.append(String.format(Locale.ROOT, "stores per page over %d pages: first store in an unshared range %s "
                 + "(copy-on-write), second store %s, first store in a shared range %s; fork-style copy %s per page%n",
@@ -91,7 +94,7 @@ public final class ViewBench {
 
     /** The creation-versus-copy row for one mapped size. */
     public Row creation(long size, long touchLimit) {
-        ViewableSpace space = newSpace(size);
+        ViewableSpace space = newSpace((size + PageSize.SIZE_2M.bytes() - 1) & -PageSize.SIZE_2M.bytes());
         try {
             space.mapOnDemand(space.base(), size, PageSize.SIZE_4K, Protection.READ_WRITE);
             long present = Math.min(size / PAGE, budgetPages(touchLimit));

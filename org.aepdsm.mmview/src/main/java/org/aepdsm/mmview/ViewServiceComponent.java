@@ -14,9 +14,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 /**
  * Registers the {@link ViewService} over the active memory backend (dynamic, greedy, optional: after a
  * backend swap the default view set is remade on the new backend). Delegates to {@link ViewRegistry}.
- * Thread-safe.
+ * Immediate, so the views of the console's process survive between commands. Thread-safe.
  */
-@Component(service = ViewService.class)
+@Component(service = ViewService.class, immediate = true)
 public final class ViewServiceComponent implements ViewService {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = "(aepdsm.active=true)")

@@ -17,7 +17,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * ({@link ViewService#defaultViewSet()}); the shell's thread is the thread whose current view changes.
  * Delegates to {@link ViewConsole}. Thread-safe.
  */
-@Component(service = ViewCommands.class, property = {"osgi.command.scope=view",
+@Component(service = ViewCommands.class, immediate = true, property = {"osgi.command.scope=view",
         "osgi.command.function=create", "osgi.command.function=delete", "osgi.command.function=current",
         "osgi.command.function=migrate", "osgi.command.function=unshare", "osgi.command.function=share",
         "osgi.command.function=switchbase", "osgi.command.function=list", "osgi.command.function=write",
@@ -62,13 +62,13 @@ public final class ViewCommands {
 
     @Descriptor("UNSHARE: makes the pages of a range copy-on-write per view; only while a single view exists "
             + "(EPERM), address aligned to 4096 (EINVAL), no shared mapping of frames in it (EACCES)")
-    public String unshare(@Descriptor("address (0x hex or decimal)") String address,
+    public String unshare(@Descriptor("address (0x hex or decimal, or +offset from the base of the space)") String address,
             @Descriptor("length in bytes (k, m, g allowed); rounded up to pages") String length) {
         return console.unshare(address, length);
     }
 
     @Descriptor("SHARE: makes the pages of a range shared by every view again; only while a single view exists")
-    public String share(@Descriptor("address (0x hex or decimal)") String address,
+    public String share(@Descriptor("address (0x hex or decimal, or +offset from the base of the space)") String address,
             @Descriptor("length in bytes (k, m, g allowed); rounded up to pages") String length) {
         return console.share(address, length);
     }
@@ -84,13 +84,13 @@ public final class ViewCommands {
     }
 
     @Descriptor("stores a long at an 8-byte aligned address through this thread's view")
-    public String write(@Descriptor("address (0x hex or decimal)") String address,
+    public String write(@Descriptor("address (0x hex or decimal, or +offset from the base of the space)") String address,
             @Descriptor("value (decimal or 0x hex)") String value) {
         return console.write(address, value);
     }
 
     @Descriptor("loads the long at an 8-byte aligned address through this thread's view")
-    public String read(@Descriptor("address (0x hex or decimal)") String address) {
+    public String read(@Descriptor("address (0x hex or decimal, or +offset from the base of the space)") String address) {
         return console.read(address);
     }
 

@@ -22,7 +22,8 @@ import org.aepdsm.mmview.ViewBench;
 
 /**
  * The text of the {@code view} commands over the console's view set: parses the arguments (decimal or
- * {@code 0x} hexadecimal, lengths with an optional {@code k}, {@code m} or {@code g}), runs the
+ * {@code 0x} hexadecimal, lengths with an optional {@code k}, {@code m} or {@code g}, addresses also as
+ * {@code +offset} from the base of the address space, whose real base differs per backend), runs the
  * operation on the calling thread, and says what happened. Refusals are the view set's
  * {@link ViewException}s (errno and reason); an argument that is not a number is {@code EINVAL}.
  *
@@ -89,7 +90,7 @@ public final class ViewConsole implements AutoCloseable {
 
     public String unshare(String address, String length) {
         return onConsoleThread(() -> {
-            long a = number(address, "address");
+            long a = address(address);
             long l = number(length, "length");
             views.get().unshare(a, l);
             return "unshared " + hex(a) + "+" + l + "\n" + ranges(views.get());
@@ -98,7 +99,7 @@ public final class ViewConsole implements AutoCloseable {
 
     public String share(String address, String length) {
         return onConsoleThread(() -> {
-            long a = number(address, "address");
+            long a = address(address);
             long l = number(length, "length");
             views.get().share(a, l);
             return "shared " + hex(a) + "+" + l + "\n" + ranges(views.get());
@@ -130,7 +131,7 @@ public final class ViewConsole implements AutoCloseable {
     public String write(String address, String value) {
         return onConsoleThread(() -> {
             ViewSet v = views.get();
-            long a = number(address, "address");
+            long a = address(address);
             long x = number(value, "value");
             AddressSpace s = v.currentSpace();
             s.putLong(a, x);
@@ -141,7 +142,7 @@ public final class ViewConsole implements AutoCloseable {
     public String read(String address) {
         return onConsoleThread(() -> {
             ViewSet v = views.get();
-            long a = number(address, "address");
+            long a = address(address);
             long x = v.currentSpace().getLong(a);
             return "view " + v.current() + ": " + hex(a) + " = " + x + " (" + hex(x) + ")";
         });
@@ -229,6 +230,15 @@ public final class ViewConsole implements AutoCloseable {
     private static String size(long b) {
         return b % (1L << 30) == 0 ? (b >> 30) + " GiB"
                 : b % (1L << 20) == 0 ? (b >> 20) + " MiB" : b % 1024 == 0 ? (b >> 10) + " KiB" : b + " B";
+    }
+
+    /** An address: a number, or {@code +offset} from the base of the process's address space. */
+    private long address(String text) {
+        if (text != null && text.trim().startsWith("+")) {
+            long offset = number(text.trim().substring(1), "address offset");
+            return views.get().space(views.get().baseId()).base() + offset;
+        }
+        return number(text, "address");
     }
 
     /** A decimal or 0x number, with an optional k, m or g multiplier. */

@@ -73,7 +73,9 @@ class ViewConsoleTest {
         assertErrno(Errno.EINVAL, hex(base + 1), () -> console.unshare(hex(base + 1), "4096"));
         assertErrno(Errno.EINVAL, () -> console.write(hex(base + 4), "1"));
         assertErrno(Errno.EFAULT, () -> console.read(hex(base + (512L << 20))));
-        assertEquals(1024L << 20, ViewConsole.number("1g", "x") / 1);
+        assertEquals(1L << 30, ViewConsole.number("1g", "length"));
+        console.write("+0x10", "7");
+        assertEquals("view 0: " + hex(base + 16) + " = 7 (0x7)", console.read(hex(base + 16)));
     }
 
     private static String hex(long v) {
