@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.aepdsm.api.AepException;
@@ -37,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * shared page ({@code anon + (THREADS + t) pages}). Stores to its shared word run without the
  * model's lock, concurrently with other threads' steps (each thread's shared word has one writer, so
  * its value is known); everything that changes or reads the view structure, and the unshared
- * stores, run under the model's lock, one step at a time.
+ * stores, run under the model's lock, one step at a time. Every thread joins the process (in the
+ * base view) before any starts its steps.
  */
 abstract class ViewStress {
     private static final long SEED = 0x5EED_0F_71E35L;
@@ -88,10 +91,13 @@ abstract class ViewStress {
     void randomOperationsKeepEveryViewConsistent() throws Exception {
         Map<Integer, Throwable> failures = new ConcurrentHashMap<>();
         List<Thread> workers = new ArrayList<>();
+        CyclicBarrier joined = new CyclicBarrier(THREADS);
         for (int t = 0; t < THREADS; t++) {
             int me = t;
             Thread w = new Thread(() -> {
                 try {
+                    views.current();
+                    joined.await(60, TimeUnit.SECONDS);
                     run(me, new SplittableRandom(SEED + me));
                 } catch (Throwable e) {
                     failures.put(me, e);
