@@ -20,8 +20,7 @@ final class RuntimeOptions {
     /** The project's bundles, by symbolic name (= module folder). */
     static final List<String> PROJECT_BUNDLES = List.of(
             "org.aepdsm.api", "org.aepdsm.console", "org.aepdsm.backend.sim", "org.aepdsm.backend.native",
-            "org.aepdsm.paging", "org.aepdsm.allocator", "org.aepdsm.dsm", "org.aepdsm.morsel",
-            "org.aepdsm.bench");
+            "org.aepdsm.paging", "org.aepdsm.allocator", "org.aepdsm.dsm", "org.aepdsm.morsel", "org.aepdsm.bench", "org.aepdsm.mmview");
 
     private RuntimeOptions() {
     }

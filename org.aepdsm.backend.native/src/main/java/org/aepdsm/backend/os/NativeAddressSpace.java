@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -24,6 +26,7 @@ import org.aepdsm.api.memory.Mapping;
 import org.aepdsm.api.memory.PageSize;
 import org.aepdsm.api.memory.Protection;
 import org.aepdsm.api.memory.Translation;
+import org.aepdsm.api.memory.ViewableSpace;
 import org.aepdsm.api.paging.PageMap;
 import org.aepdsm.api.paging.PlacementPolicy;
 import org.aepdsm.backend.os.ffm.Reservation;
@@ -59,6 +62,17 @@ import org.aepdsm.backend.os.ffm.Reservation;
  *
  * mapCount accounting: each present page adds one to the map count of each of its frames; a COW
  * copy moves that count from the original frames to the copy.
+ *
+ * Views (NativeViewGroup): the members of a group share the lock and the regions (the model), and
+ * each has its own Reservation at another real address, addressed with the same API addresses
+ * (base/limit of the first space; offsets into each reservation are address - base). Every kernel
+ * change of a unit outside the group's copy-on-write ranges is made in every member's reservation, so
+ * a shared page is one pool frame mapped MAP_SHARED in all of them. Units inside copy-on-write ranges
+ * keep their frames per member (privateFrames; never in Region.own): a member's fill or copy is its
+ * own; at view creation both members keep the same frame, read-only and listed in privateCow, and
+ * the first store copies it (or, if no other member holds it any more, just makes it writable). A
+ * given COPY_ON_WRITE frame that a member has not copied stays MAP_PRIVATE read-only, as without
+ * views, and keeps the single count its Region took.
  */
 /**
  * A virtual address space of the native backend.
@@ -67,7 +81,7 @@ import org.aepdsm.backend.os.ffm.Reservation;
  * and go back to the pool on unmap and close. Thread-safety: all methods may be called from any
  * thread.
  */
-final class NativeAddressSpace implements AddressSpace {
+final class NativeAddressSpace implements ViewableSpace {
     private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long FRAME = PageSize.FRAME_BYTES;
     private static final int EXTRA_FAULT_RETRIES = 16;
@@ -80,8 +94,13 @@ final class NativeAddressSpace implements AddressSpace {
     private final MemorySegment memory;
     private final long base;
     private final long limit;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final TreeMap<Long, Region> regions = new TreeMap<>();
+    private final ReentrantReadWriteLock lock;
+    private final TreeMap<Long, Region> regions;
+    private final NativeViewGroup group;
+    /** Frames of this member for units in copy-on-write ranges, by unit address (each counted once in the pool). */
+    private final TreeMap<Long, Long> privateFrames = new TreeMap<>();
+    /** Units of privateFrames whose frame another member may share: mapped read-only, copied on the first store. */
+    private final TreeSet<Long> privateCow = new TreeSet<>();
     private final LongAdder accesses = new LongAdder();
     private final LongAdder faults = new LongAdder();
     private final LongAdder copies = new LongAdder();
@@ -90,14 +109,25 @@ final class NativeAddressSpace implements AddressSpace {
     private volatile PlacementPolicy placement = PlacementPolicy.BUDDY;
 
     NativeAddressSpace(NativeMachine machine, long id, int node, NativeFramePool pool, Reservation reservation) {
+        this(machine, id, node, pool, reservation, reservation.base(), new ReentrantReadWriteLock(), new TreeMap<>(),
+                new NativeViewGroup());
+        group.join(this);
+    }
+
+    private NativeAddressSpace(NativeMachine machine, long id, int node, NativeFramePool pool,
+            Reservation reservation, long base, ReentrantReadWriteLock lock, TreeMap<Long, Region> regions,
+            NativeViewGroup group) {
         this.machine = machine;
         this.id = id;
         this.node = node;
         this.pool = pool;
         this.reservation = reservation;
         this.memory = reservation.segment();
-        this.base = reservation.base();
-        this.limit = reservation.base() + reservation.size();
+        this.base = base;
+        this.limit = base + reservation.size();
+        this.lock = lock;
+        this.regions = regions;
+        this.group = group;
     }
 
     /** A run of pages of one kind and protection. Mutated only under the write lock. */
@@ -229,11 +259,15 @@ final class NativeAddressSpace implements AddressSpace {
             Region r = new Region(address, length, pageSize, protection, mode, p, firstFrame,
                     shared ? null : new TreeMap<>());
             try {
-                reservation.mapFile(address - base, length, p.file(), firstFrame * FRAME,
-                        r.kernelRights(address), shared, populate);
+                for (NativeAddressSpace m : group.members()) {
+                    m.reservation.mapFile(address - base, length, p.file(), firstFrame * FRAME,
+                            r.kernelRights(address), shared, populate);
+                }
             } catch (AepException e) {
                 p.release(firstFrame, frames);
-                reservation.clear(address - base, length);
+                for (NativeAddressSpace m : group.members()) {
+                    m.reservation.clear(address - base, length);
+                }
                 throw e;
             }
             regions.put(address, r);
@@ -276,8 +310,12 @@ final class NativeAddressSpace implements AddressSpace {
                     regions.put(to, r.slice(to, r.end(), r.protection));
                 }
                 releasePages(r, from, to);
-                reservation.clear(from - base, to - from);
+                for (NativeAddressSpace m : group.members()) {
+                    m.releasePrivate(from, to, r.pageSize);
+                    m.reservation.clear(from - base, to - from);
+                }
             }
+            group.copyOnWrite().remove(address, end);
         } finally {
             lock.writeLock().unlock();
         }
@@ -328,7 +366,9 @@ final class NativeAddressSpace implements AddressSpace {
                 if (to < r.end()) {
                     regions.put(to, r.slice(to, r.end(), r.protection));
                 }
-                applyKernelRights(changed);
+                for (NativeAddressSpace m : group.members()) {
+                    m.applyKernelRights(changed);
+                }
             }
         } finally {
             lock.writeLock().unlock();
@@ -340,8 +380,8 @@ final class NativeAddressSpace implements AddressSpace {
         long runStart = -1;
         Protection runRights = null;
         for (long u = r.start; u <= r.end(); u += r.unitBytes()) {
-            boolean present = u < r.end() && r.frameOf(u) >= 0;
-            Protection rights = present ? r.kernelRights(u) : null;
+            boolean present = u < r.end() && frameAt(r, u) >= 0;
+            Protection rights = present ? rightsAt(r, u) : null;
             if (runStart >= 0 && (!present || rights != runRights)) {
                 reservation.protect(runStart - base, u - runStart, runRights);
                 runStart = -1;
@@ -555,10 +595,10 @@ final class NativeAddressSpace implements AddressSpace {
             if (r.firstFrame < 0 || (write && r.mode == MapMode.COPY_ON_WRITE)) {
                 for (long u = r.unitStart(a); u < stop; u += r.unitBytes()) {
                     long at = Math.max(a, u);
-                    if (r.frameOf(u) < 0) {
+                    if (frameAt(r, u) < 0) {
                         return new Fault(id, at, write, FaultKind.NOT_PRESENT);
                     }
-                    if (write && r.isCow(u)) {
+                    if (write && copyOnWriteAt(r, u)) {
                         return new Fault(id, at, write, FaultKind.COPY_ON_WRITE);
                     }
                 }
@@ -584,9 +624,9 @@ final class NativeAddressSpace implements AddressSpace {
                         + " (" + r.protection + ") in address space " + id);
             }
             long unit = r.unitStart(a);
-            if (r.frameOf(unit) < 0) {
+            if (frameAt(r, unit) < 0) {
                 fill(r, unit);
-            } else if (write && r.isCow(unit)) {
+            } else if (write && copyOnWriteAt(r, unit)) {
                 copy(r, unit);
             }
         } finally {
@@ -597,14 +637,25 @@ final class NativeAddressSpace implements AddressSpace {
     private void fill(Region r, long unit) {
         int order = r.pageSize.order();
         long frame = place(r, unit, order);
+        boolean mine = group.isCopyOnWrite(unit);
+        List<NativeAddressSpace> where = mine ? List.of(this) : group.members();
         try {
-            reservation.mapFile(unit - base, r.unitBytes(), pool.file(), frame * FRAME, r.protection, true);
+            for (NativeAddressSpace m : where) {
+                m.reservation.mapFile(unit - base, r.unitBytes(), pool.file(), frame * FRAME, r.protection, true);
+            }
         } catch (AepException e) {
+            for (NativeAddressSpace m : where) {
+                m.reservation.clear(unit - base, r.unitBytes());
+            }
             pool.freeOwned(frame, order);
             throw e;
         }
         pool.retain(frame, r.pageSize.frames());
-        r.own.put(unit, frame);
+        if (mine) {
+            privateFrames.put(unit, frame);
+        } else {
+            r.own.put(unit, frame);
+        }
     }
 
     /** Chooses the frame for a demand fill by the placement policy. */
@@ -623,18 +674,37 @@ final class NativeAddressSpace implements AddressSpace {
 
     private void copy(Region r, long unit) {
         int order = r.pageSize.order();
-        long original = r.frameOf(unit);
+        long frames = r.pageSize.frames();
+        boolean mine = group.isCopyOnWrite(unit);
+        Long held = mine ? privateFrames.get(unit) : null;
+        if (held != null && pool.mapCount(held) <= 1) {
+            reservation.protect(unit - base, r.unitBytes(), r.protection);
+            privateCow.remove(unit);
+            return;
+        }
+        long original = frameAt(r, unit);
+        NativeFramePool from = ownerAt(r, unit);
         long frame = pool.allocate(order);
         try {
-            pool.copyFrames(r.pool, original, frame, r.pageSize.frames());
-            reservation.mapFile(unit - base, r.unitBytes(), pool.file(), frame * FRAME, r.protection, true);
+            pool.copyFrames(from, original, frame, frames);
+            for (NativeAddressSpace m : mine ? List.of(this) : group.members()) {
+                m.reservation.mapFile(unit - base, r.unitBytes(), pool.file(), frame * FRAME, r.protection, true);
+            }
         } catch (AepException e) {
             pool.freeOwned(frame, order);
             throw e;
         }
-        r.pool.release(original, r.pageSize.frames());
-        pool.retain(frame, r.pageSize.frames());
-        r.own.put(unit, frame);
+        pool.retain(frame, frames);
+        if (!mine) {
+            r.pool.release(original, frames);
+            r.own.put(unit, frame);
+        } else {
+            if (held != null) {
+                dropPrivate(held, order);
+            }
+            privateFrames.put(unit, frame);
+            privateCow.remove(unit);
+        }
         copies.increment();
     }
 
@@ -661,13 +731,13 @@ final class NativeAddressSpace implements AddressSpace {
                 return Optional.empty();
             }
             long unit = r.unitStart(address);
-            long frame = r.frameOf(unit);
+            long frame = frameAt(r, unit);
             if (frame < 0) {
                 return Optional.empty();
             }
             long inUnit = address - unit;
             return Optional.of(new Translation(address, frame + inUnit / FRAME, (int) (inUnit % FRAME), r.pageSize,
-                    r.protection, r.isCow(unit), false, false));
+                    r.protection, copyOnWriteAt(r, unit), false, false));
         } finally {
             lock.readLock().unlock();
         }
@@ -679,7 +749,7 @@ final class NativeAddressSpace implements AddressSpace {
         try {
             checkLive();
             Region r = regionAt(address);
-            long frame = r == null ? -1 : r.frameOf(r.unitStart(address));
+            long frame = r == null ? -1 : frameAt(r, r.unitStart(address));
             if (frame < 0) {
                 throw new AepException(Errno.EFAULT, "address " + hex(address) + " has no page present in address space "
                         + id);
@@ -688,13 +758,13 @@ final class NativeAddressSpace implements AddressSpace {
             if (r.protection.canRead()) {
                 // a load puts the page into this process's page tables at this very address
                 memory.get(ValueLayout.JAVA_BYTE, page - base);
-                long pfn = machine.pagemap().frameNumber(page);
+                long pfn = machine.pagemap().frameNumber(reservation.base() + (page - base));
                 if (pfn > 0) {
                     return pfn;
                 }
             }
             long poolFrame = frame + (address - r.unitStart(address)) / FRAME;
-            NativeFramePool owner = r.isOwned(r.unitStart(address)) ? pool : r.pool;
+            NativeFramePool owner = ownerAt(r, r.unitStart(address));
             long pfn = machine.pagemap().frameNumber(owner.populatedAddress(poolFrame));
             if (pfn <= 0) {
                 throw new AepException(Errno.EFAULT, "address " + hex(address) + " has no physical page present");
@@ -717,13 +787,13 @@ final class NativeAddressSpace implements AddressSpace {
                 for (int i = 0; i < pfns.length; i++) {
                     long a = r.start + i * FRAME;
                     long unit = r.unitStart(a);
-                    long f = r.frameOf(unit);
+                    long f = frameAt(r, unit);
                     if (f < 0) {
                         pfns[i] = PageMap.NOT_PRESENT;
                         continue;
                     }
                     long poolFrame = f + (a - unit) / FRAME;
-                    NativeFramePool owner = r.isOwned(unit) ? pool : r.pool;
+                    NativeFramePool owner = ownerAt(r, unit);
                     pfns[i] = physical ? machine.pagemap().frameNumber(owner.populatedAddress(poolFrame)) : poolFrame;
                 }
                 vmas.add(new PageMap.Vma(r.start / FRAME, pfns));
@@ -778,14 +848,212 @@ final class NativeAddressSpace implements AddressSpace {
             }
             closed = true;
             for (Region r : regions.values()) {
-                releasePages(r, r.start, r.end());
+                releasePrivate(r.start, r.end(), r.pageSize);
             }
-            regions.clear();
+            if (group.leave(this)) {
+                for (Region r : regions.values()) {
+                    releasePages(r, r.start, r.end());
+                }
+                regions.clear();
+            }
             reservation.close();
         } finally {
             lock.writeLock().unlock();
         }
         machine.forget(this);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** The frame of a present unit as this member sees it, or -1. */
+    private long frameAt(Region r, long unit) {
+        if (group.isCopyOnWrite(unit)) {
+            Long f = privateFrames.get(unit);
+            if (f != null) {
+                return f;
+            }
+            return r.firstFrame < 0 ? -1 : r.firstFrame + (unit - r.start) / FRAME;
+        }
+        return r.frameOf(unit);
+    }
+
+    /** The pool holding the unit's frame: this space's pool for fills and copies, else the mapped pool. */
+    private NativeFramePool ownerAt(Region r, long unit) {
+        boolean owned = group.isCopyOnWrite(unit) ? privateFrames.containsKey(unit) : r.isOwned(unit);
+        return owned ? pool : r.pool;
+    }
+
+    /** Whether a store to the present unit must copy it first. */
+    private boolean copyOnWriteAt(Region r, long unit) {
+        if (group.isCopyOnWrite(unit)) {
+            return privateFrames.containsKey(unit) ? privateCow.contains(unit) : r.firstFrame >= 0;
+        }
+        return r.isCow(unit);
+    }
+
+    /** The rights the kernel has for a present unit in this member's reservation. */
+    private Protection rightsAt(Region r, long unit) {
+        return copyOnWriteAt(r, unit) ? (r.protection.canRead() ? Protection.READ : Protection.NONE) : r.protection;
+    }
+
+    /** Gives back this member's frames of copy-on-write units in {@code [from, to)}. Write lock held. */
+    private void releasePrivate(long from, long to, PageSize pageSize) {
+        var part = privateFrames.subMap(from, to);
+        for (long frame : part.values()) {
+            dropPrivate(frame, pageSize.order());
+        }
+        part.clear();
+        privateCow.subSet(from, to).clear();
+    }
+
+    private void dropPrivate(long frame, int order) {
+        pool.releaseOwned(frame, order);
+    }
+
+    @Override
+    public ViewableSpace createView() {
+        lock.writeLock().lock();
+        try {
+            checkLive();
+            NativeAddressSpace view = machine.newView(this, reservation.size());
+            try {
+                view.mirror(this);
+            } catch (AepException e) {
+                view.abandon();
+                throw new AepException(Errno.ENOMEM, "no memory for a view of address space " + id + ": "
+                        + e.getMessage(), e);
+            }
+            group.join(view);
+            return view;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Maps into this new member's reservation what {@code source} has: every region's given frames in
+     * one call, every present unit outside copy-on-write ranges (runs of consecutive frames in one
+     * call), and the source's copy-on-write units, which both then hold read-only. Write lock held.
+     */
+    private void mirror(NativeAddressSpace source) {
+        for (Region r : regions.values()) {
+            if (r.firstFrame >= 0) {
+                reservation.mapFile(r.start - base, r.length, r.pool.file(), r.firstFrame * FRAME,
+                        r.kernelRights(r.start), r.mode == MapMode.SHARED);
+            }
+            if (r.own != null) {
+                mapRuns(r, r.own, r.protection);
+            }
+            var cow = source.privateFrames.subMap(r.start, r.end());
+            for (var e : cow.entrySet()) {
+                privateFrames.put(e.getKey(), e.getValue());
+                pool.retain(e.getValue(), r.pageSize.frames());
+                privateCow.add(e.getKey());
+                if (source.privateCow.add(e.getKey()) && r.protection.canWrite()) {
+                    source.reservation.protect(e.getKey() - base, r.unitBytes(), rightsAt(r, e.getKey()));
+                }
+            }
+            mapRuns(r, cow, r.protection.canRead() ? Protection.READ : Protection.NONE);
+        }
+    }
+
+    /** Maps each run of units whose frames follow one another with one call. */
+    private void mapRuns(Region r, SortedMap<Long, Long> units, Protection rights) {
+        long runUnit = -1;
+        long runFrame = -1;
+        long runBytes = 0;
+        for (var e : units.entrySet()) {
+            long u = e.getKey();
+            long f = e.getValue();
+            if (runBytes > 0 && u == runUnit + runBytes && f == runFrame + runBytes / FRAME) {
+                runBytes += r.unitBytes();
+                continue;
+            }
+            if (runBytes > 0) {
+                reservation.mapFile(runUnit - base, runBytes, pool.file(), runFrame * FRAME, rights, true);
+            }
+            runUnit = u;
+            runFrame = f;
+            runBytes = r.unitBytes();
+        }
+        if (runBytes > 0) {
+            reservation.mapFile(runUnit - base, runBytes, pool.file(), runFrame * FRAME, rights, true);
+        }
+    }
+
+    /** Undoes a view whose mirroring failed: nothing of the group refers to it yet. */
+    private void abandon() {
+        closed = true;
+        for (var e : privateFrames.entrySet()) {
+            Region r = regionAt(e.getKey());
+            pool.release(e.getValue(), r == null ? 1 : r.pageSize.frames());
+        }
+        privateFrames.clear();
+        privateCow.clear();
+        reservation.close();
+        machine.forget(this);
+    }
+
+    /** A new member of this space's group on {@code viewReservation}, with this space's addresses. */
+    NativeAddressSpace viewOn(long viewId, Reservation viewReservation) {
+        return new NativeAddressSpace(machine, viewId, node, pool, viewReservation, base, lock, regions, group);
+    }
+
+    @Override
+    public int viewCount() {
+        lock.readLock().lock();
+        try {
+            checkLive();
+            return group.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void setCopyOnWrite(long address, long length, boolean copyOnWrite) {
+        lock.writeLock().lock();
+        try {
+            checkLive();
+            group.checkCopyOnWrite(this, address, length, copyOnWrite, mappings());
+            long end = address + length;
+            for (Region r : overlapping(address, end)) {
+                long lo = Math.max(address, r.start);
+                long hi = Math.min(end, r.end());
+                if (copyOnWrite) {
+                    group.copyOnWrite().add(lo, hi);
+                    if (r.own != null) {
+                        var moving = r.own.subMap(lo, hi);
+                        privateFrames.putAll(moving);
+                        moving.clear();
+                    }
+                } else {
+                    group.copyOnWrite().remove(lo, hi);
+                    var moving = privateFrames.subMap(lo, hi);
+                    if (r.own != null) {
+                        r.own.putAll(moving);
+                    }
+                    moving.clear();
+                    for (long u : new ArrayList<>(privateCow.subSet(lo, hi))) {
+                        privateCow.remove(u);
+                        reservation.protect(u - base, r.unitBytes(), rightsAt(r, u));
+                    }
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public List<Mapping> copyOnWriteRanges() {
+        lock.readLock().lock();
+        try {
+            checkLive();
+            return group.copyOnWriteRanges(mappings());
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     private void checkLive() {

@@ -195,6 +195,17 @@ final class NativeFramePool implements FramePool {
         }
     }
 
+    /**
+     * Counts one mapping less of a block an address space owns and frees it once nothing maps it (views
+     * of one space may share such a block); ignores a closed pool.
+     */
+    synchronized void releaseOwned(long frame, int order) {
+        release(frame, 1L << order);
+        if (mapCounts[(int) frame] == 0) {
+            freeOwned(frame, order);
+        }
+    }
+
     /** Frees a block an address space owned, after its last mapping is gone; ignores a closed pool. */
     synchronized void freeOwned(long frame, int order) {
         if (!closed) {

@@ -287,6 +287,26 @@ public final class NativeMachine implements MemoryBackend {
         }
     }
 
+    /**
+     * A new, listed member of {@code source}'s view group on a fresh reservation of {@code size} bytes
+     * (the caller fills it).
+     *
+     * @throws AepException {@code ENOMEM} when the range cannot be reserved
+     */
+    synchronized NativeAddressSpace newView(NativeAddressSpace source, long size) {
+        checkActive();
+        Reservation r;
+        try {
+            r = Reservation.reserve(size);
+        } catch (AepException e) {
+            throw new AepException(Errno.ENOMEM, "cannot reserve " + size + " bytes for a view of address space "
+                    + source.id() + ": " + e.getMessage(), e);
+        }
+        NativeAddressSpace s = source.viewOn(nextSpaceId.getAndIncrement(), r);
+        spaces.put(s.id(), s);
+        return s;
+    }
+
     void forget(NativeAddressSpace space) {
         spaces.remove(space.id(), space);
     }

@@ -22,6 +22,7 @@ import org.aepdsm.api.memory.Mapping;
 import org.aepdsm.api.memory.PageSize;
 import org.aepdsm.api.memory.Protection;
 import org.aepdsm.api.memory.Translation;
+import org.aepdsm.api.memory.ViewableSpace;
 import org.aepdsm.api.paging.PageMap;
 import org.aepdsm.api.paging.PlacementPolicy;
 import org.aepdsm.backend.sim.frame.ContiguityPlacement;
@@ -60,8 +61,13 @@ import org.aepdsm.backend.sim.phys.PhysicalMemory;
  * <p>Thread-safety: every method may be called from any thread. One lock per space serialises
  * mapping changes, faults and accesses (correctness over speed); the fault handler runs without
  * it. Loads and stores that hit allocate nothing. Ownership: see {@link AddressSpace}.
+ *
+ * <p>Views: the members of a {@link SimViewGroup} share this lock and the VMA list, and their
+ * page tables share every table the group does not keep private; each mapping change and each
+ * fault that changes a leaf is handed to the group, which brings the other members' private
+ * tables in line. A space without views is a group of one.
  */
-final class SimAddressSpace implements AddressSpace {
+final class SimAddressSpace implements ViewableSpace {
     private static final int HANDLER_ATTEMPTS = 64;
     private static final long NO_FAULT = -1;
 
@@ -71,8 +77,9 @@ final class SimAddressSpace implements AddressSpace {
     private final int node;
     private final long base;
     private final long limit;
-    private final Object lock = new Object();
-    private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    private final Object lock;
+    private final TreeMap<Long, Vma> vmas;
+    private final SimViewGroup group;
     private final TreeMap<Long, Link> links = new TreeMap<>();
     private final PageTable table;
     private final Tlb tlb;
@@ -126,6 +133,15 @@ final class SimAddressSpace implements AddressSpace {
     }
 
     SimAddressSpace(SimMachine machine, long id, int node, long base, long limit) {
+        this(machine, id, node, base, limit, new Object(), new TreeMap<>(), new SimViewGroup(machine));
+        group.join(this);
+    }
+
+    private SimAddressSpace(SimMachine machine, long id, int node, long base, long limit, Object lock,
+            TreeMap<Long, Vma> vmas, SimViewGroup group) {
+        this.lock = lock;
+        this.vmas = vmas;
+        this.group = group;
         this.machine = machine;
         this.memory = machine.memory();
         this.id = id;
@@ -202,6 +218,7 @@ final class SimAddressSpace implements AddressSpace {
                         + " failed: " + e.getMessage(), e);
             }
             vmas.put(address, new Vma(address, length, p, firstFrame, pageSize, protection, mode));
+            group.mapped(this, address, address + length);
         }
     }
 
@@ -241,6 +258,7 @@ final class SimAddressSpace implements AddressSpace {
                 }
             }
             tlb.invalidate(address, end);
+            group.unmapped(this, address, end);
         }
     }
 
@@ -281,6 +299,7 @@ final class SimAddressSpace implements AddressSpace {
                 }
             }
             tlb.invalidate(address, end);
+            group.reprotected(this, address, end, protection);
         }
     }
 
@@ -602,9 +621,13 @@ final class SimAddressSpace implements AddressSpace {
                         throw refused(va, write, v.protection());
                     }
                     fill(v, va);
+                    group.faulted(this, va, v.pageSize());
                 }
                 case PROTECTION -> throw refused(va, write, v != null ? v.protection() : linkProtection(va));
-                case COPY_ON_WRITE -> breakCopyOnWrite(v, va);
+                case COPY_ON_WRITE -> {
+                    breakCopyOnWrite(v, va);
+                    group.faulted(this, va, v.pageSize());
+                }
                 default -> throw new IllegalStateException("fault kind " + kind);
             }
         }
@@ -694,7 +717,7 @@ final class SimAddressSpace implements AddressSpace {
     }
 
     /** Gives back what a leaf held: unpins its frames and frees them if the space owned them. */
-    private void release(long va, int level, long entry) {
+    void release(long va, int level, long entry) {
         long pa = Pte.address(entry);
         SimFramePool pool = machine.poolAt(pa);
         if (pool == null) {
@@ -704,7 +727,7 @@ final class SimAddressSpace implements AddressSpace {
         long frame = SimMachine.frameIn(pool, pa);
         PageSize ps = sizeOf(level);
         if ((entry & Pte.SW_OWNED) != 0) {
-            pool.freePinned(frame, ps.order());
+            pool.releaseOwned(frame, ps.order());
         } else {
             pool.unpin(frame, ps.frames());
         }
@@ -816,6 +839,7 @@ final class SimAddressSpace implements AddressSpace {
                         }
                     }
                     links.clear();
+                    group.leave(this);
                     table.clearAll(this::release);
                 } catch (IllegalStateException e) {
                     if (machine.isActive()) {
@@ -823,10 +847,59 @@ final class SimAddressSpace implements AddressSpace {
                     }
                 }
             }
-            vmas.clear();
+            if (group.isEmpty()) {
+                vmas.clear();
+            }
             tlb.flush();
         }
         machine.forget(this);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    @Override
+    public ViewableSpace createView() {
+        synchronized (lock) {
+            checkUsable();
+            return group.createView(this);
+        }
+    }
+
+    @Override
+    public int viewCount() {
+        synchronized (lock) {
+            checkUsable();
+            return group.size();
+        }
+    }
+
+    @Override
+    public void setCopyOnWrite(long address, long length, boolean copyOnWrite) {
+        synchronized (lock) {
+            checkUsable();
+            group.setCopyOnWrite(this, address, length, copyOnWrite, mappings());
+        }
+    }
+
+    @Override
+    public List<Mapping> copyOnWriteRanges() {
+        synchronized (lock) {
+            checkUsable();
+            return group.copyOnWriteRanges(mappings());
+        }
+    }
+
+    /** A new member of this space's group with the same range, lock and VMAs and an empty page table. */
+    SimAddressSpace newView(long viewId) {
+        return new SimAddressSpace(machine, viewId, node, base, limit, lock, vmas, group);
+    }
+
+    PageTable table() {
+        return table;
+    }
+
+    Tlb tlb() {
+        return tlb;
     }
 
     /** The physical address of the PML4, 0 while nothing is mapped (for tests and tools). */
@@ -1109,7 +1182,7 @@ final class SimAddressSpace implements AddressSpace {
         return f;
     }
 
-    private static long reprotect(long entry, Protection p) {
+    static long reprotect(long entry, Protection p) {
         long keep = entry & (Pte.PFN_MASK | Pte.A | Pte.D | Pte.PS | Pte.US | Pte.SW_COW | Pte.SW_OWNED | Pte.PKEY_MASK);
         long f = keep;
         if (p == Protection.NONE) {

@@ -201,6 +201,17 @@ final class SimFramePool implements FramePool {
     }
 
     /**
+     * Unpins a block that {@link #allocatePinned} gave and frees it once nothing maps it any more
+     * (views of one space may map a frame their space allocated).
+     */
+    synchronized void releaseOwned(long frame, int order) {
+        unpin(frame, 1L << order);
+        if (mapCounts[(int) frame] == 0) {
+            buddy.free(frame, order);
+        }
+    }
+
+    /**
      * Allocates {@code count} consecutive zeroed frames (a shared pool's region).
      *
      * @return the first frame, or -1 when no free run is long enough

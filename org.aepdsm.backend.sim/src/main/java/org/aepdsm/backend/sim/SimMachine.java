@@ -383,6 +383,15 @@ public final class SimMachine implements MemoryBackend {
         }
     }
 
+    /** A new, listed view of {@code source} with the next space id (its tables are built by the caller). */
+    SimAddressSpace newView(SimAddressSpace source) {
+        checkActive();
+        long id = nextSpaceId.getAndIncrement();
+        SimAddressSpace s = source.newView(id);
+        spaces.put(id, s);
+        return s;
+    }
+
     void forget(SimAddressSpace space) {
         spaces.remove(space.id(), space);
     }

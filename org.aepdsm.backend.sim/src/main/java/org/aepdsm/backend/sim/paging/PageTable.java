@@ -354,4 +354,22 @@ public final class PageTable {
         frames.freeTable(table);
         tablePages--;
     }
+
+    /**
+     * Replaces the root by a PML4 built elsewhere (a view whose entries link tables it shares with
+     * other page tables), or by 0. The caller has already released what the old root held.
+     */
+    public void adoptRoot(long newRoot) {
+        root = newRoot;
+    }
+
+    /** A zero-filled table frame counted as this page table's, for tables built outside {@link #install}. */
+    public long allocateTable() {
+        return newTable();
+    }
+
+    /** Returns a table frame that {@link #allocateTable()} or {@link #install} gave. */
+    public void releaseTable(long table) {
+        freeTable(table);
+    }
 }
