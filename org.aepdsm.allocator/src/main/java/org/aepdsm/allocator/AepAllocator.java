@@ -67,11 +67,14 @@ import org.aepdsm.api.ownership.Topology;
  * <h2>Crash consistency</h2>
  * Every multi-step op writes a {@link RedoLog} record in the caller's client area
  * before it changes anything and clears it at the end; {@code RECOVER} completes a
- * committed record and resolves an intent-only one. Writes between an atomic step on
- * shared memory and the store that records it (a few instructions) are the one
- * window a real process death can leave behind: a leaked page run or block, which
- * {@link ConsistencyChecker} then reports; injected crashes ({@link CrashPoint}) never
- * fall in it.
+ * committed record and resolves an intent-only one. The gap between an atomic step on
+ * shared memory and the store that records it (a few instructions) is the one window
+ * a real process death can leave behind, and injected crashes ({@link CrashPoint})
+ * never fall in it. Its residues: pages claimed by no span, free blocks on no chain or
+ * on a chain twice, a mailbox cell reserved and never published, which
+ * {@link ConsistencyChecker} reports and {@link #sweep()} repairs on a quiescent pool;
+ * and, after a death between a LINK's or UNLINK's count CAS and its step marker, a
+ * reference count one off (RECOVER applies the step again), which nothing detects.
  *
  * <p>Thread-safety: any thread may call {@link #call}; a client id must be used by one
  * thread at a time (as in AEP); RECOVER of a client must not run while that client
@@ -99,7 +102,7 @@ public final class AepAllocator {
 
     /** What this process caches of the pool header; rebuilt from the pool by any process. */
     private record Geometry(PoolLayout layout, RedoLog log, Mailbox box, int clients, int perNode, int segments,
-            int pages, long dataStart, long dataEnd, int salt, long[] calls) {
+            int pages, long dataStart, long dataEnd, int salt, long epoch) {
     }
 
     private AepAllocator(MemorySegment pool, Topology topology, int mailboxSlots, boolean attach, PrintStream out) {
@@ -137,12 +140,12 @@ public final class AepAllocator {
 
     /** Whether the pool is initialized and usable. */
     public boolean ready() {
-        return g != null || (attached && refreshGeometry());
+        return current() != null;
     }
 
     /** The pool's layout; the requested one before INIT. */
     public PoolLayout layout() {
-        Geometry geo = g;
+        Geometry geo = current();
         return geo != null ? geo.layout : new PoolLayout(w.size(), requestedTopology, requestedSlots);
     }
 
@@ -156,15 +159,36 @@ public final class AepAllocator {
     }
 
     Geometry geometry() {
-        return g;
+        return current();
     }
 
     RedoLog redoLog() {
-        return g.log;
+        return current().log;
     }
 
     Mailbox mailbox() {
-        return g.box;
+        return current().box;
+    }
+
+    /**
+     * The geometry to use for a call: the cached one while the pool's epoch is the one it was read at, else
+     * the pool's current one (another process formatted the pool again), or null while it is not formatted.
+     */
+    private Geometry current() {
+        Geometry geo = g;
+        if (geo != null && w.get(PoolLayout.H_EPOCH) == geo.epoch) {
+            return geo;
+        }
+        return reread();
+    }
+
+    private synchronized Geometry reread() {
+        Geometry geo = g;
+        if (geo != null && w.get(PoolLayout.H_EPOCH) != geo.epoch) {
+            g = null;
+            return refreshGeometry() ? g : null;
+        }
+        return geo != null || (attached && refreshGeometry()) ? g : null;
     }
 
     private synchronized boolean refreshGeometry() {
@@ -187,14 +211,18 @@ public final class AepAllocator {
                 || l.segments() != w.get(PoolLayout.H_SEGMENTS)) {
             return false;
         }
-        g = geometry(l, (int) w.get(PoolLayout.H_EPOCH) & 0xFFFF);
+        long epoch = w.get(PoolLayout.H_EPOCH);
+        if (epoch == 0) {
+            return false;
+        }
+        g = geometry(l, epoch);
         return true;
     }
 
-    private Geometry geometry(PoolLayout l, int salt) {
+    private Geometry geometry(PoolLayout l, long epoch) {
         return new Geometry(l, new RedoLog(w), new Mailbox(w, l.mailboxSlots()), l.clients(),
-                l.topology().clientsPerNode(), l.segments(), l.pages(), l.dataStart(), l.dataEnd(), salt,
-                new long[l.clients() * OPS]);
+                l.topology().clientsPerNode(), l.segments(), l.pages(), l.dataStart(), l.dataEnd(),
+                (int) epoch & 0xFFFF, epoch);
     }
 
     /**
@@ -208,6 +236,8 @@ public final class AepAllocator {
         }
         g = null;
         PoolLayout l = new PoolLayout(w.size(), requestedTopology, requestedSlots);
+        // Epoch 0 first: a process that cached the old geometry rereads the header from its next call on.
+        w.so(PoolLayout.H_EPOCH, 0);
         w.so(PoolLayout.H_INIT, PoolLayout.INIT_FORMATTING);
         w.zero(PoolLayout.H_OPS, l.dataStart() - PoolLayout.H_OPS);
         w.put(PoolLayout.H_MAGIC, PoolLayout.MAGIC);
@@ -218,9 +248,8 @@ public final class AepAllocator {
         w.put(PoolLayout.H_MAILBOX_SLOTS, l.mailboxSlots());
         w.put(PoolLayout.H_SEGMENTS, l.segments());
         w.put(PoolLayout.H_DATA_START, l.dataStart());
-        long epoch = new SecureRandom().nextLong();
-        w.put(PoolLayout.H_EPOCH, epoch);
-        Geometry geo = geometry(l, (int) epoch & 0xFFFF);
+        long epoch = new SecureRandom().nextLong() | 1;
+        Geometry geo = geometry(l, epoch);
         for (int c = 0; c < l.clients(); c++) {
             for (int k = 0; k < SizeClasses.count(); k++) {
                 w.put(l.classEntry(c, k) + PoolLayout.CL_LINKS, NIL_LINKS);
@@ -231,6 +260,7 @@ public final class AepAllocator {
             geo.box.format(l.nodeRing(n));
         }
         w.so(PoolLayout.H_INIT, PoolLayout.INIT_COMPLETE);
+        w.so(PoolLayout.H_EPOCH, epoch);
         g = geo;
         return 0;
     }
@@ -245,12 +275,9 @@ public final class AepAllocator {
             countGlobal(op);
             return init();
         }
-        Geometry geo = g;
+        Geometry geo = current();
         if (geo == null) {
-            if (!ready()) {
-                return EINVAL;
-            }
-            geo = g;
+            return EINVAL;
         }
         switch (op) {
             case ShadowEntry.MALLOC:
@@ -287,21 +314,16 @@ public final class AepAllocator {
     }
 
     /**
-     * Calls by a client are counted in this process only (each client's 16 counters are its own, written by
-     * its one thread): statistics, not allocator state, so they need not survive in the pool.
+     * Calls by a client are counted in its client area (each client's 16 counters are written by its one
+     * thread), so statistics read in any process include the calls of every process.
      */
-    private static void countClient(Geometry geo, int c, int op) {
-        geo.calls[c * OPS + op]++;
-    }
-
-    /** The COUNT counters live in the pool: every process sees the same live-object count. */
-    private void counted(Geometry geo, int c, long countOff) {
-        long off = geo.layout.client(c) + countOff;
+    private void countClient(Geometry geo, int c, int op) {
+        long off = geo.layout.client(c) + PoolLayout.C_CALLS + 8L * op;
         w.put(off, w.get(off) + 1);
     }
 
     private long liveObjects(Geometry geo) {
-        long live = 0;
+        long live = w.get(PoolLayout.H_LIVE_ADJUST);
         for (int c = 0; c < geo.clients; c++) {
             long base = geo.layout.client(c);
             live += w.get(base + PoolLayout.C_ALLOC_COUNT) - w.get(base + PoolLayout.C_FREE_COUNT);
@@ -311,13 +333,13 @@ public final class AepAllocator {
 
     /** COUNT: objects allocated and not yet freed. */
     public long count() {
-        Geometry geo = g;
+        Geometry geo = current();
         return geo == null ? 0 : liveObjects(geo);
     }
 
     /** A snapshot of the counters. */
     public AllocatorStats stats() {
-        Geometry geo = g;
+        Geometry geo = current();
         List<Long> calls = new ArrayList<>();
         List<Integer> byNode = new ArrayList<>();
         if (geo == null) {
@@ -327,7 +349,7 @@ public final class AepAllocator {
         for (int op = 0; op < OPS; op++) {
             long n = w.get(PoolLayout.H_OPS + 8L * op);
             for (int c = 0; c < geo.clients; c++) {
-                n += geo.calls[c * OPS + op];
+                n += w.get(geo.layout.client(c) + PoolLayout.C_CALLS + 8L * op);
             }
             calls.add(n);
         }
@@ -679,6 +701,8 @@ public final class AepAllocator {
         log.write(r, e + RUN_HEADER, ObjectHeader.live(gen, SizeClasses.RUN_CLASS, OWNED, c, 0, 0));
         log.write(r, e + RUN_SIZE, size);
         log.write(r, e + GEN, HELD | gen);
+        long cnt = geo.layout.client(c) + PoolLayout.C_ALLOC_COUNT;
+        log.write(r, cnt, w.get(cnt) + 1);
         log.commit(r, OP_CARVE);
         if (crash != null) {
             crash.reached(CrashPoint.CARVE_COMMITTED, c);
@@ -686,7 +710,6 @@ public final class AepAllocator {
         log.apply(r);
         fillBodies(geo, page, pages);
         log.clear(r);
-        counted(geo, c, PoolLayout.C_ALLOC_COUNT);
         return ((long) gen << GlobalRef.OFFSET_BITS) | geo.layout.pageStart(page);
     }
 
@@ -1119,6 +1142,9 @@ public final class AepAllocator {
         log.arg(r, 0, hdrOff);
         log.arg(r, 1, h);
         log.arg(r, 2, page);
+        long cnt = geo.layout.client(c) + PoolLayout.C_FREE_COUNT;
+        long count = w.get(cnt) + 1;
+        log.arg(r, 3, count);
         log.intent(r, OP_FREE_REMOTE);
         long nh = ObjectHeader.free(ObjectHeader.gen(h) + 1, cls, REMOTE_FREE, NIL);
         if (!w.cas(hdrOff, h, nh)) {
@@ -1128,11 +1154,11 @@ public final class AepAllocator {
         if (crash != null) {
             crash.reached(CrashPoint.REMOTE_FREE_MARKED, c);
         }
+        w.put(cnt, count);
         pushRemote(e, hdrOff, nh, idx);
         log.step(r, 1);
         w.xadd(geo.layout.classEntry(spanOwner, cls) + PoolLayout.CL_SIGNAL, 1);
         log.clear(r);
-        counted(geo, c, PoolLayout.C_FREE_COUNT);
         return 0;
     }
 
@@ -1149,6 +1175,8 @@ public final class AepAllocator {
         log.write(r, e + RUN_HEADER, ObjectHeader.free(ObjectHeader.gen(h) + 1, SizeClasses.RUN_CLASS, FREE, NIL));
         log.write(r, e + INFO, 0);
         log.write(r, e + RUN_SIZE, 0);
+        long cnt = geo.layout.client(c) + PoolLayout.C_FREE_COUNT;
+        log.write(r, cnt, w.get(cnt) + 1);
         log.commit(r, OP_RELEASE);
         if (crash != null) {
             crash.reached(CrashPoint.RELEASE_COMMITTED, c);
@@ -1157,7 +1185,6 @@ public final class AepAllocator {
         releasePages(geo, page, pages);
         log.step(r, 1);
         log.clear(r);
-        counted(geo, c, PoolLayout.C_FREE_COUNT);
         return 0;
     }
 
@@ -1408,6 +1435,7 @@ public final class AepAllocator {
             for (int c = 0; c < geo.clients; c++) {
                 sum += recoverClient(geo, c);
             }
+            new PoolSweep(this).run(liveObjects(geo));
             return sum;
         }
         if (badClient(geo, target)) {
@@ -1473,6 +1501,7 @@ public final class AepAllocator {
                 }
             }
             case OP_MALLOC, OP_FREE -> {
+                // The record holds the client's new count as an absolute value: completing it twice counts once.
                 if (committed) {
                     finishLocal(geo, c, op == OP_MALLOC, r, word);
                 }
@@ -1481,9 +1510,6 @@ public final class AepAllocator {
                 if (committed) {
                     log.apply(r);
                     fillBodies(geo, log.arg(r, 0), log.arg(r, 1));
-                    if (log.arg(r, 2) == 1) {
-                        counted(geo, c, PoolLayout.C_ALLOC_COUNT);
-                    }
                 }
             }
             case OP_RELEASE -> {
@@ -1491,9 +1517,6 @@ public final class AepAllocator {
                     log.apply(r);
                     if (log.step(r) < 1) {
                         releasePages(geo, log.arg(r, 0), log.arg(r, 1));
-                        if (log.arg(r, 2) == 1) {
-                            counted(geo, c, PoolLayout.C_FREE_COUNT);
-                        }
                     }
                 }
             }
@@ -1614,7 +1637,13 @@ public final class AepAllocator {
         }
         int cls = SpanDescriptor.cls(info);
         long h = w.lv(hdrOff);
-        boolean marked = h != old && ObjectHeader.state(h) == REMOTE_FREE
+        if (ObjectHeader.gen(h) == ObjectHeader.gen(old)) {
+            return;
+        }
+        // Only the dead freer could move the generation on from the one it logged: its CAS happened.
+        int freer = (int) ((r - geo.layout.redo(0)) / PoolLayout.CLIENT_BYTES);
+        w.put(geo.layout.client(freer) + PoolLayout.C_FREE_COUNT, log.arg(r, 3));
+        boolean marked = ObjectHeader.state(h) == REMOTE_FREE
                 && ObjectHeader.gen(h) == ((ObjectHeader.gen(old) + 1) & ObjectHeader.GEN_MASK);
         if (!marked) {
             return;
@@ -1622,18 +1651,29 @@ public final class AepAllocator {
         if (log.step(r) < 1) {
             int idx = (int) ((hdrOff - geo.layout.pageStart(page)) / SizeClasses.blockSize(cls));
             pushRemote(e, hdrOff, h, idx);
-            int freer = (int) ((r - geo.layout.redo(0)) / PoolLayout.CLIENT_BYTES);
-            counted(geo, freer, PoolLayout.C_FREE_COUNT);
         }
         w.xadd(geo.layout.classEntry(SpanDescriptor.owner(info), cls) + PoolLayout.CL_SIGNAL, 1);
+    }
+
+    /**
+     * Repairs what clients killed between an atomic step and the store recording it leave behind (see
+     * {@link PoolSweep}): pages claimed by no span, slab free chains that lost or doubled blocks, mailbox cells
+     * reserved and never published, and the COUNT total. Run it only on a quiescent pool, after RECOVER of
+     * every dead client; {@code RECOVER -1} runs it after recovering every client.
+     *
+     * @return the repairs made, or EINVAL before INIT
+     */
+    public long sweep() {
+        Geometry geo = current();
+        return geo == null ? EINVAL : new PoolSweep(this).run(liveObjects(geo));
     }
 
     // ------------------------------------------------------------------ PRINT_BITMAP and ownership queries
 
     /** PRINT_BITMAP to another stream; returns the allocated blocks printed, or EINVAL before INIT. */
     public long printBitmap(PrintStream to) {
-        Geometry geo = g;
-        return geo == null && !ready() ? EINVAL : printBitmap(g, to);
+        Geometry geo = current();
+        return geo == null ? EINVAL : printBitmap(geo, to);
     }
 
     private long printBitmap(Geometry geo, PrintStream out) {
@@ -1695,7 +1735,7 @@ public final class AepAllocator {
 
     /** What is known of a live object, or empty. */
     public Optional<ObjectInfo> describe(long handle) {
-        Geometry geo = g;
+        Geometry geo = current();
         if (geo == null) {
             return Optional.empty();
         }
@@ -1717,7 +1757,7 @@ public final class AepAllocator {
     /** The live objects a client owns (a walk of the whole pool). */
     public List<ObjectInfo> ownedBy(int client) {
         List<ObjectInfo> result = new ArrayList<>();
-        Geometry geo = g;
+        Geometry geo = current();
         if (geo == null || client < 0 || client >= geo.clients) {
             return result;
         }

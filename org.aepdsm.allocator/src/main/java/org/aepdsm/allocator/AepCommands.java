@@ -40,9 +40,12 @@ public final class AepCommands {
         return e;
     }
 
-    /** Parses {@code 0x...} hex or decimal. */
+    /**
+     * Parses {@code 0x...} hex or decimal; only the first word counts, so the text {@code aep:alloc} prints can
+     * be passed on as it is ({@code h = aep:alloc 1 64; aep:send 1 2 $h}).
+     */
     public static long parse(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
+        String t = text.trim().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
         try {
             if (t.startsWith("0x")) {
                 return Long.parseUnsignedLong(t.substring(2), 16);
@@ -160,6 +163,95 @@ public final class AepCommands {
             throw new AepException(Errno.of(n), "bitmap: " + reason(Errno.of(n), ShadowEntry.PRINT_BITMAP));
         }
         return text.toString(StandardCharsets.UTF_8).stripTrailing();
+    }
+
+    /** aep:sweep. */
+    public String sweep() {
+        long n = current().allocator().sweep();
+        if (n < 0) {
+            throw new AepException(Errno.EINVAL, "sweep: the pool is not initialized");
+        }
+        return "swept: " + n + " repairs";
+    }
+
+    /** aep:gatecost. */
+    public String gatecost(int client, long size, int rounds, long pairs) {
+        PoolShadowEntry e = current();
+        if (client < 0 || client >= e.allocator().topology().clients()) {
+            throw new AepException(Errno.EINVAL, "client " + client + " is not in 0.."
+                    + (e.allocator().topology().clients() - 1));
+        }
+        if (size <= 0 || rounds <= 0 || pairs <= 0) {
+            throw new AepException(Errno.EINVAL, "size " + size + ", rounds " + rounds + " and pairs " + pairs
+                    + " must be positive");
+        }
+        try {
+            return GateCost.measure(e, client, size, rounds, pairs).toString();
+        } catch (IllegalArgumentException | IllegalStateException refused) {
+            throw new AepException(Errno.EINVAL, "gatecost: " + refused.getMessage());
+        }
+    }
+
+    /**
+     * Options of aep:pool: {@code --size=<MiB>} (or {@code --size <MiB>}) and {@code --skip-init}.
+     *
+     * @param sizeMiB  the size, or 0 to keep the configured one
+     * @param skipInit attach instead of formatting
+     */
+    public record PoolOptions(int sizeMiB, boolean skipInit) {
+        /** Parses the options. @throws AepException EINVAL naming an unknown option or a bad size */
+        public static PoolOptions parse(String... options) {
+            int size = 0;
+            boolean skip = false;
+            for (int i = 0; i < options.length; i++) {
+                String o = options[i];
+                if (o.equals("--skip-init")) {
+                    skip = true;
+                } else if (o.startsWith("--size=") || o.equals("--size") && i + 1 < options.length) {
+                    String v = o.equals("--size") ? options[++i] : o.substring("--size=".length());
+                    try {
+                        size = Integer.parseInt(v);
+                    } catch (NumberFormatException bad) {
+                        size = -1;
+                    }
+                    if (size <= 0) {
+                        throw new AepException(Errno.EINVAL, "pool size '" + v + "' is not a positive number of MiB");
+                    }
+                } else {
+                    throw new AepException(Errno.EINVAL, "unknown option '" + o + "' (use --size=<MiB>, --skip-init)");
+                }
+            }
+            return new PoolOptions(size, skip);
+        }
+    }
+
+    /** The text of an open pool, or the refusal of one that is not. */
+    public static String describe(PoolState.Outcome o) {
+        if (!o.open()) {
+            throw new AepException(Errno.ENOENT, "pool " + o.poolName() + " is not open"
+                    + (o.backend().isEmpty() ? "" : " on backend " + o.backend()) + ": " + o.detail());
+        }
+        return "pool " + o.poolName() + " on " + o.backend() + ": " + (o.created() ? "created" : "attached") + "\n"
+                + "geometry: " + o.detail();
+    }
+
+    /** The report of a finished process group; refuses (EIO, with every output) if a child failed. */
+    public static String report(List<ProcessGroup.Result> results) {
+        StringBuilder b = new StringBuilder();
+        int failed = 0;
+        for (ProcessGroup.Result r : results) {
+            ProcessGroup.Child c = r.child();
+            b.append("--- client process ").append(c.index()).append(" (pid ").append(c.process().pid())
+                    .append(", clients ").append(c.firstClient()).append("..").append(c.firstClient() + c.clients() - 1)
+                    .append(", node ").append(c.node()).append("): exit ").append(r.exitCode()).append('\n');
+            b.append(r.output().stripTrailing()).append('\n');
+            failed += r.ok() ? 0 : 1;
+        }
+        String text = b.toString().stripTrailing();
+        if (failed > 0) {
+            throw new AepException(Errno.EIO, failed + " of " + results.size() + " client processes failed\n" + text);
+        }
+        return text;
     }
 
     /** aep:fsck. */

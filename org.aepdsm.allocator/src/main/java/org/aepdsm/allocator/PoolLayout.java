@@ -12,7 +12,8 @@ import org.aepdsm.api.ownership.Topology;
  *  segmentTable per segment, 8 B: owner node + 1 (bits 32..39) | page-claim mask (bits 0..31)
  *  pageMap      per page, 64 B: the span descriptor of the span starting there, or the head of the span
  *               the page belongs to (see {@link Spans})
- *  clientArea   per client, 4 KiB: redo log (1 KiB), allocation and free counters, segment hint, class table
+ *  clientArea   per client, 4 KiB: redo log (1 KiB), call counters, allocation and free counters, segment hint,
+ *               class table
  *  rings        per client, then per node: a mailbox ring (128 B of indices + slots x 32 B cells)
  *  dataStart    (64 KiB aligned) segments x 512 KiB of 16 KiB pages: slab spans and page runs
  * </pre>
@@ -42,7 +43,8 @@ public final class PoolLayout {
 
     /** Header field offsets. */
     static final long H_MAGIC = 0, H_VERSION = 8, H_SIZE = 16, H_NODES = 24, H_CLIENTS_PER_NODE = 32,
-            H_MAILBOX_SLOTS = 40, H_SEGMENTS = 48, H_DATA_START = 56, H_EPOCH = 64, H_INIT = 72, H_OPS = 128;
+            H_MAILBOX_SLOTS = 40, H_SEGMENTS = 48, H_DATA_START = 56, H_EPOCH = 64, H_INIT = 72, H_OPS = 128,
+            H_LIVE_ADJUST = 256;
     /** Init states. */
     static final long INIT_NONE = 0, INIT_FORMATTING = 1, INIT_COMPLETE = 2;
 
@@ -50,7 +52,7 @@ public final class PoolLayout {
     static final int PAGE_ENTRY = 64;
     static final int CLIENT_BYTES = 4096;
     /** Client area offsets. */
-    static final int C_REDO = 0, C_ALLOC_COUNT = 1152, C_FREE_COUNT = 1160, C_SEGMENT_HINT = 1184, C_CLASSES = 1280;
+    static final int C_REDO = 0, C_CALLS = 1024, C_ALLOC_COUNT = 1152, C_FREE_COUNT = 1160, C_SEGMENT_HINT = 1184, C_CLASSES = 1280;
     /** Class table entry: links (head, tail), remote-free signal counter, signals seen. */
     static final int CLASS_ENTRY = 32, CL_LINKS = 0, CL_SIGNAL = 8, CL_SEEN = 16;
     /** Ring offsets. */

@@ -82,6 +82,11 @@ public final class PoolShadowEntry implements ShadowEntry {
         return direct;
     }
 
+    /** The protection domain entered on each call, or null in direct mode. */
+    public ProtectionDomain domain() {
+        return domain;
+    }
+
     /** The allocator behind the entry. */
     public AepAllocator allocator() {
         return allocator;

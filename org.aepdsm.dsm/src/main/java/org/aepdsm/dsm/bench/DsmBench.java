@@ -36,8 +36,9 @@ import org.aepdsm.dsm.task.CounterTask;
  *   tasks      CounterTask steps without migration vs. with a migration every 50 steps
  * </pre>
  *
- * Prints a table with each figure's ratio to the TCP round trip and to the local load. Not a test; no
- * thresholds. Not thread-safe: one run at a time per instance.
+ * Prints a table with each figure's ratio to the TCP round trip and to the local load. Latencies are
+ * given as the mean and, because the machine may be shared with other work, also as the median (p50) of
+ * the timed rounds, with its ratio to the TCP round trip's median. Not a test; no thresholds. Not thread-safe: one run at a time per instance.
  */
 public final class DsmBench {
     /**
@@ -51,7 +52,18 @@ public final class DsmBench {
         }
     }
 
-    private record Row(String name, double value, String unit, String note) {
+    private record Row(String name, double value, String unit, String note, double medianUs) {
+        Row(String name, double value, String unit, String note) {
+            this(name, value, unit, note, Double.NaN);
+        }
+    }
+
+    /** A latency row from per-round samples in nanoseconds: mean and median in microseconds. */
+    private static Row latency(String name, long[] samples, String note) {
+        long[] sorted = samples.clone();
+        java.util.Arrays.sort(sorted);
+        double mean = java.util.Arrays.stream(samples).average().orElse(Double.NaN);
+        return new Row(name, mean / 1000, "us", note, sorted[sorted.length / 2] / 1000.0);
     }
 
     private static final AtomicInteger RUNS = new AtomicInteger();
@@ -74,7 +86,7 @@ public final class DsmBench {
     public String run() {
         rows.clear();
         double local = localLoad();
-        double tcp = tcpRoundTrip();
+        Row tcp = tcpRoundTrip();
         List<DsmNode> nodes = startNodes();
         try {
             faults(nodes);
@@ -108,7 +120,7 @@ public final class DsmBench {
         }
     }
 
-    private double tcpRoundTrip() {
+    private Row tcpRoundTrip() {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (ServerSocket server = new ServerSocket(0, 1, loopback)) {
             Thread echo = Thread.ofPlatform().daemon().start(() -> {
@@ -126,7 +138,7 @@ public final class DsmBench {
                     // the client closed: the echo is over
                 }
             });
-            double ns;
+            long[] samples = new long[settings.latencyRounds()];
             try (Socket c = new Socket(loopback, server.getLocalPort())) {
                 c.setTcpNoDelay(true);
                 DataInputStream in = new DataInputStream(c.getInputStream());
@@ -138,17 +150,18 @@ public final class DsmBench {
                     out.flush();
                     in.readFully(buf);
                 }
-                long t0 = System.nanoTime();
                 for (int i = 0; i < settings.latencyRounds(); i++) {
+                    long t0 = System.nanoTime();
                     out.write(buf);
                     out.flush();
                     in.readFully(buf);
+                    samples[i] = System.nanoTime() - t0;
                 }
-                ns = (System.nanoTime() - t0) / (double) settings.latencyRounds();
             }
             echo.join(2000);
-            rows.add(new Row("TCP loopback 4 KiB round trip", ns / 1000, "us", "peer (java.net.Socket)"));
-            return ns;
+            Row row = latency("TCP loopback 4 KiB round trip", samples, "peer (java.net.Socket)");
+            rows.add(row);
+            return row;
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("TCP loopback peer failed: " + e, e);
         }
@@ -185,48 +198,45 @@ public final class DsmBench {
         Region b = nodes.get(1).openRegion("bench-faults", 0);
         Region c = nodes.get(2).openRegion("bench-faults", 0);
         int n = settings.latencyRounds();
-        long hit = 0;
+        long[] hit = new long[n];
         for (int round = 0; round < 2; round++) {
-            hit = 0;
             for (int i = 0; i < n; i++) {
                 a.putLong(0, i);
                 long t0 = System.nanoTime();
                 b.getLong(0);
-                hit += System.nanoTime() - t0;
+                hit[i] = System.nanoTime() - t0;
             }
         }
-        rows.add(new Row("read fault, origin holds the page", hit / (double) n / 1000, "us", "B -> origin A -> B"));
+        rows.add(latency("read fault, origin holds the page", hit, "B -> origin A -> B"));
 
-        long three = 0;
+        long[] three = new long[n];
         for (int i = 0; i < n; i++) {
             c.putLong(4096, i);
             long t0 = System.nanoTime();
             b.getLong(4096);
-            three += System.nanoTime() - t0;
+            three[i] = System.nanoTime() - t0;
         }
-        rows.add(new Row("read fault, a third node holds it", three / (double) n / 1000, "us",
-                "B -> A -> C -> A -> B"));
+        rows.add(latency("read fault, a third node holds it", three, "B -> A -> C -> A -> B"));
 
-        long withData = 0;
+        long[] withData = new long[n];
         for (int i = 0; i < n; i++) {
             c.putLong(2 * 4096, i);
             long t0 = System.nanoTime();
             b.putLong(2 * 4096, i);
-            withData += System.nanoTime() - t0;
+            withData[i] = System.nanoTime() - t0;
         }
-        rows.add(new Row("write fault with data", withData / (double) n / 1000, "us", "C's copy fetched, then invalidated"));
+        rows.add(latency("write fault with data", withData, "C's copy fetched, then invalidated"));
 
-        long upgrade = 0;
+        long[] upgrade = new long[n];
         for (int i = 0; i < n; i++) {
             a.putLong(3 * 4096, i);
             b.getLong(3 * 4096);
             c.getLong(3 * 4096);
             long t0 = System.nanoTime();
             b.putLong(3 * 4096, i);
-            upgrade += System.nanoTime() - t0;
+            upgrade[i] = System.nanoTime() - t0;
         }
-        rows.add(new Row("write-invalidate (grant without data)", upgrade / (double) n / 1000, "us",
-                "copies on A and C invalidated"));
+        rows.add(latency("write-invalidate (grant without data)", upgrade, "copies on A and C invalidated"));
 
         long localHits = 0;
         int m = n * 100;
@@ -340,10 +350,11 @@ public final class DsmBench {
         }
     }
 
-    private String table(double localNs, double tcpNs) {
+    private String table(double localNs, Row tcp) {
+        double tcpNs = tcp.value() * 1000;
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%-44s %12s %-7s %10s %12s  %s%n", "measurement", "value", "unit", "x TCP RTT",
-                "x local load", "note"));
+        out.append(String.format("%-44s %12s %-7s %10s %12s %10s %10s  %s%n", "measurement", "value", "unit",
+                "x TCP RTT", "x local load", "p50 us", "p50 x TCP", "note"));
         for (Row r : rows) {
             double ns = switch (r.unit()) {
                 case "ns" -> r.value();
@@ -352,8 +363,10 @@ public final class DsmBench {
             };
             String vsTcp = Double.isNaN(ns) ? "" : String.format("%.2f", ns / tcpNs);
             String vsLocal = Double.isNaN(ns) ? "" : String.format("%.0f", ns / localNs);
-            out.append(String.format("%-44s %12.3f %-7s %10s %12s  %s%n", r.name(), r.value(), r.unit(), vsTcp,
-                    vsLocal, r.note()));
+            String p50 = Double.isNaN(r.medianUs()) ? "" : String.format("%.1f", r.medianUs());
+            String p50VsTcp = Double.isNaN(r.medianUs()) ? "" : String.format("%.2f", r.medianUs() / tcp.medianUs());
+            out.append(String.format("%-44s %12.3f %-7s %10s %12s %10s %10s  %s%n", r.name(), r.value(), r.unit(),
+                    vsTcp, vsLocal, p50, p50VsTcp, r.note()));
         }
         return out.toString();
     }

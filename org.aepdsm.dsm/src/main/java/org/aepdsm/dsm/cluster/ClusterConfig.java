@@ -32,7 +32,10 @@ public record ClusterConfig(String clusterName, int nodeId, Transport transport,
     public enum Transport {
         /** TCP on a loopback address with TCPPING discovery: one node per JVM. */
         TCP,
-        /** JGroups' in-JVM shared loopback: several nodes in one JVM, for tests and benchmarks. */
+        /**
+         * JGroups' in-JVM shared loopback for the membership: several nodes in one JVM, for tests; their
+         * unicast frames still travel over loopback TCP links.
+         */
         SHARED_LOOPBACK
     }
 

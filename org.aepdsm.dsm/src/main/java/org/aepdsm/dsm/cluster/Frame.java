@@ -1,5 +1,7 @@
 package org.aepdsm.dsm.cluster;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -15,20 +17,29 @@ import java.util.Arrays;
  * Not thread-safe: one writer builds one frame. The static readers decode the same layout.
  */
 public final class Frame {
-    private byte[] buf = new byte[64];
+    private byte[] buf;
     private int pos;
 
-    private Frame() {
+    private Frame(int capacity) {
+        buf = new byte[capacity];
     }
 
     /** Starts a payload without a header (the body of a response). */
     public static Frame body() {
-        return new Frame();
+        return new Frame(64);
     }
 
     /** Starts a frame. */
     public static Frame of(byte type, long requestId) {
-        Frame f = new Frame();
+        return of(type, requestId, 64);
+    }
+
+    /**
+     * Starts a frame sized for {@code capacity} bytes, so that a frame carrying a page is built without
+     * growing its buffer.
+     */
+    public static Frame of(byte type, long requestId, int capacity) {
+        Frame f = new Frame(Math.max(capacity, 16));
         f.u8(type);
         f.i64(requestId);
         return f;
@@ -85,9 +96,25 @@ public final class Frame {
         return this;
     }
 
-    /** The finished frame. */
+    /** Appends bytes without a length prefix. */
+    public Frame raw(byte[] b, int offset, int length) {
+        ensure(length);
+        System.arraycopy(b, offset, buf, pos, length);
+        pos += length;
+        return this;
+    }
+
+    /** Appends {@code length} bytes of a memory segment from {@code offset}, without a length prefix. */
+    public Frame raw(MemorySegment segment, long offset, int length) {
+        ensure(length);
+        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, buf, pos, length);
+        pos += length;
+        return this;
+    }
+
+    /** The finished frame (the buffer itself when it is full, else a copy of the used part). */
     public byte[] array() {
-        return Arrays.copyOf(buf, pos);
+        return pos == buf.length ? buf : Arrays.copyOf(buf, pos);
     }
 
     public static String str(ByteBuffer in) {

@@ -1,5 +1,7 @@
 package org.aepdsm.dsm.cluster;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,16 +29,18 @@ import org.jgroups.util.ExtendedUUID;
  * One node's JGroups channel: membership by node id, and unicast/multicast of byte frames.
  *
  * <p>Node ids travel inside each member's address (an {@link ExtendedUUID} with key {@code dsm.node},
- * the id in decimal ASCII),
- * so every member maps addresses to ids without extra messages. Unicasts are regular (not OOB)
- * messages: JGroups delivers those of one sender in order, one at a time, which the page protocol
- * relies on. Frames are handed to the {@link Sink} on JGroups' delivery thread; the sink must not
- * block on other nodes there.
+ * the id in decimal ASCII), and so does the loopback address of the member's {@link PeerLinks}
+ * (key {@code dsm.link}, {@code host:port}), so every member maps addresses to ids and links without
+ * extra messages. Unicasts to other members go over those links: frames of one sender arrive in order,
+ * one at a time, which the page protocol relies on. Unicasts to this node itself and multicasts go
+ * through JGroups. Frames are handed to the {@link Sink} on a delivery thread (a link's reader, or
+ * JGroups'); the sink must not block on other nodes there.
  *
  * <p>Thread-safe. The channel is owned by this object and closed by {@link #close()}.
  */
 public final class GroupChannel implements AutoCloseable {
     private static final String NODE_KEY = "dsm.node";
+    private static final String LINK_KEY = "dsm.link";
 
     /** Receives what arrives on the channel. */
     public interface Sink {
@@ -52,6 +56,9 @@ public final class GroupChannel implements AutoCloseable {
     private final List<Sink> sinks = new CopyOnWriteArrayList<>();
     /** Live members: node id to address. */
     private volatile Map<Integer, Address> members = Map.of();
+    /** Link addresses of live members other than this node. */
+    private volatile Map<Integer, InetSocketAddress> links = Map.of();
+    private final PeerLinks peerLinks;
     /** Every node id ever seen in a view, to tell an unknown node (EINVAL) from a dead one (EAGAIN). */
     private final Map<Integer, String> seen = new ConcurrentHashMap<>();
     private volatile int coordinator = -1;
@@ -60,19 +67,26 @@ public final class GroupChannel implements AutoCloseable {
     public GroupChannel(ClusterConfig config) {
         this.config = config;
         try {
+            peerLinks = new PeerLinks(config.nodeId(), config.bindAddress(), this::deliver);
+        } catch (IOException e) {
+            throw new AepException(Errno.EIO, "node " + config.nodeId() + " cannot open its link socket on "
+                    + config.bindAddress().getHostAddress() + ": " + e, e);
+        }
+        try {
+            InetSocketAddress link = peerLinks.address();
+            byte[] linkText = (link.getAddress().getHostAddress() + ":" + link.getPort())
+                    .getBytes(StandardCharsets.US_ASCII);
             channel = new JChannel(LoopbackStack.build(config));
             String name = "node-" + config.nodeId();
             channel.setName(name);
             channel.addAddressGenerator(() -> ExtendedUUID.randomUUID(name)
-                    .put(NODE_KEY, Integer.toString(config.nodeId()).getBytes(StandardCharsets.US_ASCII)));
+                    .put(NODE_KEY, Integer.toString(config.nodeId()).getBytes(StandardCharsets.US_ASCII))
+                    .put(LINK_KEY, linkText));
             channel.setReceiver(new Receiver() {
                 @Override
                 public void receive(Message msg) {
-                    int from = nodeOf(msg.getSrc());
-                    ByteBuffer frame = ByteBuffer.wrap(msg.getArray(), msg.getOffset(), msg.getLength()).slice();
-                    for (Sink sink : sinks) {
-                        sink.frame(from, frame.duplicate());
-                    }
+                    deliver(nodeOf(msg.getSrc()),
+                            ByteBuffer.wrap(msg.getArray(), msg.getOffset(), msg.getLength()).slice());
                 }
 
                 @Override
@@ -81,8 +95,15 @@ public final class GroupChannel implements AutoCloseable {
                 }
             });
         } catch (Exception e) {
+            peerLinks.close();
             throw new AepException(Errno.EIO, "cannot build the JGroups stack for cluster '"
                     + config.clusterName() + "': " + e, e);
+        }
+    }
+
+    private void deliver(int from, ByteBuffer frame) {
+        for (Sink sink : sinks) {
+            sink.frame(from, frame.duplicate());
         }
     }
 
@@ -97,6 +118,7 @@ public final class GroupChannel implements AutoCloseable {
             channel.connect(config.clusterName());
         } catch (Exception e) {
             channel.close();
+            peerLinks.close();
             throw new AepException(Errno.EIO, "node " + config.nodeId() + " cannot join cluster '"
                     + config.clusterName() + "' on " + config.bindAddress().getHostAddress() + " port "
                     + config.bindPort() + ": " + e, e);
@@ -109,11 +131,16 @@ public final class GroupChannel implements AutoCloseable {
 
     private synchronized void accept(View view) {
         Map<Integer, Address> next = new TreeMap<>();
+        Map<Integer, InetSocketAddress> nextLinks = new TreeMap<>();
         for (Address a : view.getMembers()) {
             int id = nodeOf(a);
             next.put(id, a);
             seen.putIfAbsent(id, String.valueOf(a));
+            if (id != config.nodeId()) {
+                nextLinks.put(id, linkOf(a));
+            }
         }
+        links = Collections.unmodifiableMap(nextLinks);
         Map<Integer, Address> previous = members;
         if (next.keySet().equals(previous.keySet())) {
             members = Collections.unmodifiableMap(next);
@@ -125,6 +152,9 @@ public final class GroupChannel implements AutoCloseable {
         left.removeAll(next.keySet());
         members = Collections.unmodifiableMap(next);
         coordinator = nodeOf(view.getCoord());
+        for (int node : left) {
+            peerLinks.drop(node);
+        }
         for (Sink sink : sinks) {
             sink.membership(Set.copyOf(joined), Set.copyOf(left));
         }
@@ -138,6 +168,17 @@ public final class GroupChannel implements AutoCloseable {
             }
         }
         throw new IllegalStateException("member " + address + " carries no DSM node id");
+    }
+
+    private static InetSocketAddress linkOf(Address address) {
+        byte[] text = address instanceof ExtendedUUID u ? u.get(LINK_KEY) : null;
+        if (text == null) {
+            throw new IllegalStateException("member " + address + " carries no DSM link address");
+        }
+        String s = new String(text, StandardCharsets.US_ASCII);
+        int colon = s.lastIndexOf(':');
+        return new InetSocketAddress(ClusterConfig.loopback(s.substring(0, colon)),
+                Integer.parseInt(s.substring(colon + 1)));
     }
 
     /** This node's id. */
@@ -186,6 +227,19 @@ public final class GroupChannel implements AutoCloseable {
      * @throws NodeDownException when the node is not a member
      */
     public void send(int node, byte[] frame) {
+        if (node != config.nodeId()) {
+            InetSocketAddress link = links.get(node);
+            if (link == null) {
+                throw new NodeDownException(node);
+            }
+            try {
+                peerLinks.send(node, link, frame);
+                return;
+            } catch (IOException e) {
+                // on loopback a link only breaks when its peer's process or node is gone
+                throw new NodeDownException(node);
+            }
+        }
         Address to = members.get(node);
         if (to == null) {
             throw new NodeDownException(node);
@@ -213,5 +267,6 @@ public final class GroupChannel implements AutoCloseable {
     @Override
     public void close() {
         channel.close();
+        peerLinks.close();
     }
 }

@@ -35,7 +35,8 @@ import org.jgroups.stack.Protocol;
  *
  * <p>Every address is loopback: TCP binds to the configured loopback address, discovery only asks the
  * listed loopback members, and the diagnostics handler (which would open a multicast socket) is off.
- * The page protocol relies on FIFO delivery of unicasts per sender (UNICAST3, regular messages).
+ * The page protocol's unicasts do not go through this stack but over {@link PeerLinks}; the stack keeps
+ * the membership (whose views close those links) and carries multicasts and unicasts a node sends itself.
  */
 public final class LoopbackStack {
     private LoopbackStack() {

@@ -225,6 +225,10 @@ public final class DsmNode implements DsmCluster, AutoCloseable {
                     long size = in.getLong();
                     long page = in.getLong();
                     boolean write = Frame.bool(in);
+                    Region known = regions.get(name);
+                    if (known != null && known.serveRemoteAtOnce(from, id, page, write)) {
+                        return;
+                    }
                     workers.execute(() -> {
                         try {
                             originRegion(name, size).serveRemote(from, id, page, write);

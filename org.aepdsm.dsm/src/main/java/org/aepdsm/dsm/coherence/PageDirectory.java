@@ -92,60 +92,107 @@ public final class PageDirectory {
         Entry e = entries[(int) page];
         e.lock.lock();
         try {
-            served.incrementAndGet();
-            if (requester != self && !holders.alive(requester)) {
-                return;
-            }
-            if (e.lost) {
-                deliver.accept(new Grant.Lost(lostMessage(page)));
-                return;
-            }
-            boolean has = contains(e.owners, requester);
-            if (!write) {
-                if (has) {
-                    deliver.accept(new Grant.NoData());
-                    return;
-                }
-                byte[] data = obtain(e, page, false);
-                if (data == null) {
-                    deliver.accept(new Grant.Lost(lostMessage(page)));
-                    return;
-                }
-                e.owners = add(e.owners, requester);
-                // the origin's own read fault: obtain() already put the copy in place here
-                deliver.accept(requester == self ? new Grant.NoData() : new Grant.Data(data));
-                return;
-            }
-            byte[] data = has ? null : obtain(e, page, true);
-            if (!has && data == null) {
-                deliver.accept(new Grant.Lost(lostMessage(page)));
-                return;
-            }
-            List<Integer> others = new ArrayList<>();
-            for (int o : e.owners) {
-                if (o == requester) {
-                    continue;
-                }
-                if (o == self) {
-                    local.invalidate(page);
-                } else {
-                    others.add(o);
-                }
-            }
-            if (!others.isEmpty()) {
-                invalidationsSent.addAndGet(others.size());
-                holders.invalidate(others, page);
-            }
-            e.owners = new int[] {requester};
-            e.writer = requester;
-            if (has) {
-                grantsWithoutData.incrementAndGet();
-                deliver.accept(new Grant.NoData());
-            } else {
-                deliver.accept(new Grant.Data(data));
-            }
+            decide(e, requester, page, write, deliver);
         } finally {
             e.lock.unlock();
+        }
+    }
+
+    /**
+     * Serves one fault only if that is possible without waiting: the page's entry is free now, and no
+     * other node must be asked (the origin holds the data or the requester's copy suffices, and there is
+     * no copy to invalidate but the origin's own). Delivery threads use this to answer at once.
+     *
+     * @return whether the fault was served; if not, nothing changed
+     */
+    public boolean serveAtOnce(int requester, long page, boolean write, Consumer<Grant> deliver) {
+        Entry e = entries[(int) page];
+        if (!e.lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (!needsNoOtherNode(e, requester, write)) {
+                return false;
+            }
+            decide(e, requester, page, write, deliver);
+            return true;
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    /** Whether serving this fault touches no other node than the requester. */
+    private boolean needsNoOtherNode(Entry e, int requester, boolean write) {
+        if (e.lost) {
+            return true;
+        }
+        boolean has = contains(e.owners, requester);
+        if (!has && !contains(e.owners, self)) {
+            return false;
+        }
+        if (!write) {
+            return true;
+        }
+        for (int o : e.owners) {
+            if (o != requester && o != self) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void decide(Entry e, int requester, long page, boolean write, Consumer<Grant> deliver) {
+        served.incrementAndGet();
+        if (requester != self && !holders.alive(requester)) {
+            return;
+        }
+        if (e.lost) {
+            deliver.accept(new Grant.Lost(lostMessage(page)));
+            return;
+        }
+        boolean has = contains(e.owners, requester);
+        if (!write) {
+            if (has) {
+                deliver.accept(new Grant.NoData());
+                return;
+            }
+            byte[] data = obtain(e, page, false);
+            if (data == null) {
+                deliver.accept(new Grant.Lost(lostMessage(page)));
+                return;
+            }
+            e.owners = add(e.owners, requester);
+            // the origin's own read fault: obtain() already put the copy in place here
+            deliver.accept(requester == self ? new Grant.NoData() : new Grant.Data(data));
+            return;
+        }
+        byte[] data = has ? null : obtain(e, page, true);
+        if (!has && data == null) {
+            deliver.accept(new Grant.Lost(lostMessage(page)));
+            return;
+        }
+        List<Integer> others = new ArrayList<>();
+        for (int o : e.owners) {
+            if (o == requester) {
+                continue;
+            }
+            if (o == self) {
+                local.invalidate(page);
+            } else {
+                others.add(o);
+            }
+        }
+        if (!others.isEmpty()) {
+            invalidationsSent.addAndGet(others.size());
+            holders.invalidate(others, page);
+        }
+        e.owners = new int[] {requester};
+        e.writer = requester;
+        if (has) {
+            grantsWithoutData.incrementAndGet();
+            deliver.accept(new Grant.NoData());
+        } else {
+            deliver.accept(new Grant.Data(data));
         }
     }
 

@@ -248,7 +248,7 @@ public final class Region implements DsmRegion, AutoCloseable {
         }
         long id = requests.nextId();
         byte[] frame = Frame.of(FrameType.PAGE_REQUEST, id).str(name).i64(size).i64(page).bool(write).array();
-        CompletableFuture<Requests.Reply> reply = requests.call(origin, id, frame, r -> {
+        Requests.Call reply = requests.call(origin, id, frame, r -> {
             if (r.payload().remaining() == LocalPages.PAGE_SIZE) {
                 byte[] data = new byte[LocalPages.PAGE_SIZE];
                 r.payload().get(data);
@@ -330,15 +330,30 @@ public final class Region implements DsmRegion, AutoCloseable {
             return;
         }
         try {
-            directory.serve(from, page, write, grant -> {
-                switch (grant) {
-                    case Grant.Data d -> requests.reply(from, id, 0, null, d.bytes());
-                    case Grant.NoData n -> requests.reply(from, id, 0, null, null);
-                    case Grant.Lost l -> requests.reply(from, id, Errno.EIO.code(), l.reason(), null);
-                }
-            });
+            directory.serve(from, page, write, grant -> answer(from, id, grant));
         } catch (AepException e) {
             requests.fail(from, id, e);
+        }
+    }
+
+    /**
+     * Serves a PAGE_REQUEST on the delivery thread if that needs no other node and the page's entry is
+     * free at once: the origin holds what the requester needs and nobody else must be invalidated.
+     *
+     * @return false when the request must go to {@link #serveRemote} on a thread that may block
+     */
+    public boolean serveRemoteAtOnce(int from, long id, long page, boolean write) {
+        if (directory == null || page < 0 || page >= pages.pages()) {
+            return false;
+        }
+        return directory.serveAtOnce(from, page, write, grant -> answer(from, id, grant));
+    }
+
+    private void answer(int from, long id, Grant grant) {
+        switch (grant) {
+            case Grant.Data d -> requests.reply(from, id, 0, null, d.bytes());
+            case Grant.NoData n -> requests.reply(from, id, 0, null, null);
+            case Grant.Lost l -> requests.reply(from, id, Errno.EIO.code(), l.reason(), null);
         }
     }
 
@@ -404,13 +419,13 @@ public final class Region implements DsmRegion, AutoCloseable {
 
         @Override
         public void invalidate(List<Integer> nodes, long page) {
-            List<CompletableFuture<Requests.Reply>> acks = new ArrayList<>();
+            List<Requests.Call> acks = new ArrayList<>();
             for (int node : nodes) {
                 long id = requests.nextId();
                 byte[] frame = Frame.of(FrameType.INVALIDATE, id).str(name).i64(page).array();
                 acks.add(requests.call(node, id, frame, null));
             }
-            for (CompletableFuture<Requests.Reply> ack : acks) {
+            for (Requests.Call ack : acks) {
                 try {
                     requests.await(ack, "invalidation of page " + page + " of region '" + name + "'");
                 } catch (NodeDownException gone) {

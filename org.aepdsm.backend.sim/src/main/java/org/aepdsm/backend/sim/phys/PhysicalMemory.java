@@ -6,6 +6,9 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Objects;
 
+import org.aepdsm.api.AepException;
+import org.aepdsm.api.Errno;
+
 /**
  * The simulated machine's physical memory: banks of real bytes reserved lazily from the host
  * ({@link HostMemory}: untouched frames cost nothing and read as zero) and owned by one shared
@@ -99,40 +102,68 @@ public final class PhysicalMemory implements AutoCloseable {
 
     /** Loads a little-endian word. */
     public long readLong(long pa) {
-        return bank(pa).get(WORD, pa & OFFSET_MASK);
+        try {
+            return bank(pa).get(WORD, pa & OFFSET_MASK);
+        } catch (IllegalStateException closed) {
+            throw gone(closed);
+        }
     }
 
     /** Stores a little-endian word. */
     public void writeLong(long pa, long value) {
-        bank(pa).set(WORD, pa & OFFSET_MASK, value);
+        try {
+            bank(pa).set(WORD, pa & OFFSET_MASK, value);
+        } catch (IllegalStateException closed) {
+            throw gone(closed);
+        }
     }
 
     /** Loads a byte. */
     public byte readByte(long pa) {
-        return bank(pa).get(ValueLayout.JAVA_BYTE, pa & OFFSET_MASK);
+        try {
+            return bank(pa).get(ValueLayout.JAVA_BYTE, pa & OFFSET_MASK);
+        } catch (IllegalStateException closed) {
+            throw gone(closed);
+        }
     }
 
     /** Stores a byte. */
     public void writeByte(long pa, byte value) {
-        bank(pa).set(ValueLayout.JAVA_BYTE, pa & OFFSET_MASK, value);
+        try {
+            bank(pa).set(ValueLayout.JAVA_BYTE, pa & OFFSET_MASK, value);
+        } catch (IllegalStateException closed) {
+            throw gone(closed);
+        }
     }
 
     /** Copies {@code length} bytes from physical memory into an array. */
     public void copyOut(long pa, byte[] destination, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, destination.length);
-        MemorySegment.copy(bank(pa), ValueLayout.JAVA_BYTE, pa & OFFSET_MASK, destination, offset, length);
+        try {
+            MemorySegment.copy(bank(pa), ValueLayout.JAVA_BYTE, pa & OFFSET_MASK, destination, offset, length);
+        } catch (IllegalStateException closed) {
+            throw gone(closed);
+        }
     }
 
     /** Copies {@code length} bytes from an array into physical memory. */
     public void copyIn(byte[] source, int offset, long pa, int length) {
         Objects.checkFromIndexSize(offset, length, source.length);
-        MemorySegment.copy(source, offset, bank(pa), ValueLayout.JAVA_BYTE, pa & OFFSET_MASK, length);
+        try {
+            MemorySegment.copy(source, offset, bank(pa), ValueLayout.JAVA_BYTE, pa & OFFSET_MASK, length);
+        } catch (IllegalStateException closed) {
+            throw gone(closed);
+        }
     }
 
     /** Copies bytes between two physical ranges (which must not overlap). */
     public void copy(long sourcePa, long destinationPa, long bytes) {
-        MemorySegment.copy(bank(sourcePa), sourcePa & OFFSET_MASK, bank(destinationPa), destinationPa & OFFSET_MASK,
-                bytes);
+        try {
+            MemorySegment.copy(bank(sourcePa), sourcePa & OFFSET_MASK, bank(destinationPa),
+                    destinationPa & OFFSET_MASK, bytes);
+        } catch (IllegalStateException closed) {
+            throw gone(closed);
+        }
     }
 
     /**
@@ -140,6 +171,24 @@ public final class PhysicalMemory implements AutoCloseable {
      * writing them, so zeroing a big block neither costs time nor commits host memory.
      */
     public void zero(long pa, long bytes) {
+        try {
+            zeroRange(pa, bytes);
+        } catch (IllegalStateException closed) {
+            throw gone(closed);
+        }
+    }
+
+    /**
+     * An access that raced with {@link #close()}: the shared arena refused it. Frame allocation, zero
+     * fills and copy-on-write copies run on paths whose callers expect the backend's own error, so they
+     * get {@code ESTALE} instead of the arena's exception.
+     */
+    private static AepException gone(IllegalStateException closed) {
+        return new AepException(Errno.ESTALE, "the simulated machine's memory is gone: the sim backend was"
+                + " deactivated", closed);
+    }
+
+    private void zeroRange(long pa, long bytes) {
         MemorySegment r = range(pa, bytes);
         if (bytes < DISCARD_THRESHOLD) {
             r.fill((byte) 0);

@@ -38,4 +38,19 @@ class PhysicalMemoryTest {
         m.close();
         assertThrows(IllegalStateException.class, () -> s.get(ValueLayout.JAVA_LONG, 0));
     }
+
+    @Test
+    void accessesAfterCloseAnswerEstaleNotTheArenasException() {
+        PhysicalMemory m = new PhysicalMemory(new long[] {1L << 20});
+        long pa = PhysicalMemory.bankBase(0);
+        m.writeLong(pa, 5);
+        m.close();
+        for (org.junit.jupiter.api.function.Executable access : new org.junit.jupiter.api.function.Executable[] {
+            () -> m.readLong(pa), () -> m.writeLong(pa, 1), () -> m.readByte(pa), () -> m.writeByte(pa, (byte) 1),
+            () -> m.zero(pa, 4096), () -> m.zero(pa, 256 * 1024), () -> m.copy(pa, pa + 4096, 64),
+            () -> m.copyIn(new byte[8], 0, pa, 8), () -> m.copyOut(pa, new byte[8], 0, 8)}) {
+            org.aepdsm.api.AepException e = assertThrows(org.aepdsm.api.AepException.class, access);
+            assertEquals(org.aepdsm.api.Errno.ESTALE, e.errno());
+        }
+    }
 }

@@ -1,0 +1,117 @@
+package org.aepdsm.dsm.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.aepdsm.dsm.Await;
+import org.junit.jupiter.api.Test;
+
+/** The direct loopback links that carry unicast frames. */
+class PeerLinksTest {
+    private static final InetAddress LOOPBACK = ClusterConfig.loopback("127.0.0.1");
+
+    private static byte[] frame(int sender, int seq) {
+        return ByteBuffer.allocate(8).putInt(sender).putInt(seq).array();
+    }
+
+    @Test
+    void framesOfEachSenderArriveInOrderAndWhole() throws Exception {
+        List<int[]> got = new CopyOnWriteArrayList<>();
+        int threads = 4;
+        int perThread = 500;
+        try (PeerLinks receiver = new PeerLinks(2, LOOPBACK, (from, f) -> got.add(new int[] {from, f.getInt(),
+                f.getInt()}));
+                PeerLinks sender = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> work = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    work.add(pool.submit(() -> {
+                        for (int i = 0; i < perThread; i++) {
+                            sender.send(2, receiver.address(), frame(thread, i));
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : work) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            Await.until("every frame to arrive", 20_000, () -> got.size() == threads * perThread,
+                    () -> got.size() + " frames");
+            int[] next = new int[threads];
+            for (int[] g : got) {
+                assertEquals(1, g[0], "the sender's node id");
+                assertEquals(next[g[1]], g[2], "frame order of thread " + g[1]);
+                next[g[1]]++;
+            }
+        }
+    }
+
+    @Test
+    void aDroppedLinkIsReconnectedOnTheNextSend() throws Exception {
+        List<Integer> got = new CopyOnWriteArrayList<>();
+        try (PeerLinks receiver = new PeerLinks(2, LOOPBACK, (from, f) -> got.add(f.getInt(4)));
+                PeerLinks sender = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
+            sender.send(2, receiver.address(), frame(0, 1));
+            sender.drop(2);
+            sender.send(2, receiver.address(), frame(0, 2));
+            Await.until("both frames to arrive", 20_000, () -> got.size() == 2, got::toString);
+            assertTrue(got.containsAll(List.of(1, 2)), got.toString());
+        }
+    }
+
+    @Test
+    void aClosedPeerCannotBeReached() throws Exception {
+        PeerLinks receiver = new PeerLinks(2, LOOPBACK, (from, f) -> { });
+        java.net.InetSocketAddress at = receiver.address();
+        receiver.close();
+        try (PeerLinks sender = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
+            assertThrows(IOException.class, () -> sender.send(2, at, frame(0, 1)));
+        }
+    }
+
+    @Test
+    void aConnectionWithoutThePreambleDeliversNothing() throws Exception {
+        ConcurrentHashMap<Integer, Integer> got = new ConcurrentHashMap<>();
+        try (PeerLinks receiver = new PeerLinks(2, LOOPBACK, (from, f) -> got.merge(from, 1, Integer::sum));
+                PeerLinks sender = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
+            try (Socket s = new Socket(LOOPBACK, receiver.address().getPort())) {
+                DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                out.writeInt(0x12345678);
+                out.writeInt(9);
+                out.writeInt(8);
+                out.write(frame(0, 1));
+                out.flush();
+                s.setSoTimeout(20_000);
+                int r;
+                try {
+                    r = s.getInputStream().read();
+                } catch (java.net.SocketException reset) {
+                    r = -1;
+                }
+                assertEquals(-1, r, "the receiver closed the stranger's connection");
+            }
+            // a proper link still works afterwards, and only its frame arrived
+            sender.send(2, receiver.address(), frame(0, 1));
+            Await.until("the real frame", 20_000, () -> got.containsKey(1), got::toString);
+            assertEquals(java.util.Map.of(1, 1), got);
+        }
+    }
+}
