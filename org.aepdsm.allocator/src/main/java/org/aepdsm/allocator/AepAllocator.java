@@ -595,23 +595,19 @@ public final class AepAllocator {
                 }
                 continue;
             }
-            long hdr = ObjectHeader.live(gen, cls, OWNED, c, 0, 0);
+            // A local record (see RedoLog): the span state goes first, so RECOVER still finds the next free
+            // block in the untouched header when the header was not written yet.
             long r = geo.layout.redo(c);
-            w.put(r + RedoLog.W_PAIRS, blk);
-            w.put(r + RedoLog.W_PAIRS + 8, hdr);
-            w.put(r + RedoLog.W_PAIRS + 16, e + ALLOC);
-            w.put(r + RedoLog.W_PAIRS + 24, na);
             long cnt = geo.layout.client(c) + PoolLayout.C_ALLOC_COUNT;
             long count = w.get(cnt) + 1;
-            w.put(r + RedoLog.W_PAIRS + 32, cnt);
-            w.put(r + RedoLog.W_PAIRS + 40, count);
-            w.put(r + RedoLog.W_COUNT, 3);
-            geo.log.commit(r, OP_MALLOC);
-            w.put(blk, hdr);
+            geo.log.arg(r, 0, blk);
+            geo.log.arg(r, 1, count);
+            geo.log.commit(r, OP_MALLOC, fh == NIL ? RedoLog.BUMPED : 0);
+            w.put(e + ALLOC, na);
             if (crash != null) {
                 crash.reached(CrashPoint.MALLOC_COMMITTED, c);
             }
-            w.put(e + ALLOC, na);
+            w.put(blk, ObjectHeader.live(gen, cls, OWNED, c, 0, 0));
             w.put(cnt, count);
             geo.log.clear(r);
             return ((long) gen << GlobalRef.OFFSET_BITS) | (blk + SizeClasses.HEADER_BYTES);
@@ -1065,7 +1061,7 @@ public final class AepAllocator {
                 if ((long) idx * SizeClasses.blockSize(cls) == rel && idx < SpanDescriptor.bump(a)) {
                     long h = w.lv(hdrOff);
                     if (h == ObjectHeader.live((int) (handle >>> GlobalRef.OFFSET_BITS), cls, OWNED, c, 0, 0)) {
-                        return freeLocal(geo, c, cls, page, e, hdrOff, idx, h);
+                        return freeLocal(geo, c, cls, page, e, a, hdrOff, idx, h);
                     }
                 }
             }
@@ -1096,7 +1092,7 @@ public final class AepAllocator {
             int idx = SizeClasses.blockIndex(cls, hdrOff - geo.layout.pageStart(page));
             int spanOwner = SpanDescriptor.owner(info);
             if (spanOwner == c) {
-                return freeLocal(geo, c, cls, page, e, hdrOff, idx, h);
+                return freeLocal(geo, c, cls, page, e, w.get(e + ALLOC), hdrOff, idx, h);
             }
             long rc = freeRemote(geo, c, cls, page, e, spanOwner, hdrOff, idx, h);
             if (rc != RETRY) {
@@ -1105,8 +1101,7 @@ public final class AepAllocator {
         }
     }
 
-    private long freeLocal(Geometry geo, int c, int cls, int page, long e, long hdrOff, int idx, long h) {
-        long a = w.get(e + ALLOC);
+    private long freeLocal(Geometry geo, int c, int cls, int page, long e, long a, long hdrOff, int idx, long h) {
         int used = SpanDescriptor.used(a);
         int bump = SpanDescriptor.bump(a);
         int fh = SpanDescriptor.freeHead(a);
@@ -1114,16 +1109,11 @@ public final class AepAllocator {
         long nh = ObjectHeader.free(ObjectHeader.gen(h) + 1, cls, FREE, fh);
         long na = SpanDescriptor.alloc(used - 1, bump, idx);
         long r = geo.layout.redo(c);
-        w.put(r + RedoLog.W_PAIRS, hdrOff);
-        w.put(r + RedoLog.W_PAIRS + 8, nh);
-        w.put(r + RedoLog.W_PAIRS + 16, e + ALLOC);
-        w.put(r + RedoLog.W_PAIRS + 24, na);
         long cnt = geo.layout.client(c) + PoolLayout.C_FREE_COUNT;
         long count = w.get(cnt) + 1;
-        w.put(r + RedoLog.W_PAIRS + 32, cnt);
-        w.put(r + RedoLog.W_PAIRS + 40, count);
-        w.put(r + RedoLog.W_COUNT, 3);
-        geo.log.commit(r, OP_FREE);
+        geo.log.arg(r, 0, hdrOff);
+        geo.log.arg(r, 1, count);
+        geo.log.commit(r, OP_FREE, 0);
         if (crash != null) {
             crash.reached(CrashPoint.FREE_COMMITTED, c);
         }
@@ -1511,9 +1501,9 @@ public final class AepAllocator {
                 }
             }
             case OP_MALLOC, OP_FREE -> {
-                // The record holds the client's new count as a pair: applying it twice counts once.
+                // The record holds the client's new count as an absolute value: completing it twice counts once.
                 if (committed) {
-                    log.apply(r);
+                    finishLocal(geo, c, op == OP_MALLOC, r, word);
                 }
             }
             case OP_CARVE -> {
@@ -1586,6 +1576,53 @@ public final class AepAllocator {
             }
         }
         log.clear(r);
+    }
+
+    /**
+     * Completes a local MALLOC or FREE from its record: which of its two stores (span state, block header) are
+     * missing is read off the pool, each is written as the op would have written it, and the client's count is
+     * set to the value the record holds. A record that names no block of a span of the client is dropped.
+     */
+    private void finishLocal(Geometry geo, int c, boolean malloc, long r, long word) {
+        long hdrOff = geo.log.arg(r, 0);
+        if (hdrOff < geo.dataStart || hdrOff >= geo.dataEnd || (hdrOff & 7) != 0) {
+            return;
+        }
+        long e = descriptorOf(geo, hdrOff);
+        long info = w.get(e + INFO);
+        int cls = SpanDescriptor.cls(info);
+        if (SpanDescriptor.kind(info) != SLAB || SpanDescriptor.owner(info) != c || cls >= SizeClasses.count()) {
+            return;
+        }
+        long rel = hdrOff - geo.layout.pageStart(pageOfEntry(geo, e));
+        int idx = SizeClasses.blockIndex(cls, rel);
+        if ((long) idx * SizeClasses.blockSize(cls) != rel || idx >= SizeClasses.capacity(cls)) {
+            return;
+        }
+        long a = w.get(e + ALLOC);
+        int used = SpanDescriptor.used(a);
+        int bump = SpanDescriptor.bump(a);
+        int fh = SpanDescriptor.freeHead(a);
+        long h = w.get(hdrOff);
+        if (malloc) {
+            boolean bumped = (RedoLog.detail(word) & RedoLog.BUMPED) != 0;
+            if (bumped ? bump == idx : fh == idx) {
+                // The span still offers the block, so its header is untouched and holds the next free block.
+                w.put(e + ALLOC, bumped ? SpanDescriptor.alloc(used + 1, bump + 1, NIL)
+                        : SpanDescriptor.alloc(used + 1, bump, ObjectHeader.next(h)));
+            }
+            int gen = bumped ? (int) w.get(e + GEN) & ObjectHeader.GEN_MASK : ObjectHeader.gen(h);
+            w.put(hdrOff, ObjectHeader.live(gen, cls, OWNED, c, 0, 0));
+            w.put(geo.layout.client(c) + PoolLayout.C_ALLOC_COUNT, geo.log.arg(r, 1));
+        } else {
+            if (ObjectHeader.isLive(h)) {
+                w.put(hdrOff, ObjectHeader.free(ObjectHeader.gen(h) + 1, cls, FREE, fh));
+            }
+            if (fh != idx) {
+                w.put(e + ALLOC, SpanDescriptor.alloc(used - 1, bump, idx));
+            }
+            w.put(geo.layout.client(c) + PoolLayout.C_FREE_COUNT, geo.log.arg(r, 1));
+        }
     }
 
     private void replayRemoteFree(Geometry geo, long r) {

@@ -6,7 +6,7 @@ package org.aepdsm.allocator;
  * before the operation completes. Immutable.
  */
 public enum CrashPoint {
-    /** MALLOC: record committed, block header written, span state not yet. */
+    /** MALLOC: record committed, span state written, block header not yet. */
     MALLOC_COMMITTED,
     /** FREE by the span's owner: record committed, nothing applied. */
     FREE_COMMITTED,

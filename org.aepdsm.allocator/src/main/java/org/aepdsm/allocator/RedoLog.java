@@ -6,7 +6,7 @@ import org.aepdsm.allocator.internal.PoolWords;
  * The per-client redo log in the pool: one record of at most 56 word writes.
  *
  * <pre>
- *  word 0     op(8) @56 | state(4) @52      state: 0 empty, 1 INTENT, 2 COMMITTED
+ *  word 0     op(8) @56 | state(4) @52 | detail(52) @0    state: 0 empty, 1 INTENT, 2 COMMITTED
  *  word 1     step marker (progress of the steps that follow the commit)
  *  word 2     number of (offset, value) pairs
  *  word 3-9   op-specific arguments
@@ -21,6 +21,18 @@ import org.aepdsm.allocator.internal.PoolWords;
  * pairs; they are recorded as op arguments before (INTENT) and a step marker after,
  * and RECOVER completes or undoes them from what it finds in the pool.
  *
+ * <p>Local records: MALLOC and FREE of a block in a span the caller carved write
+ * two words only the caller writes (the span's alloc word and the block header),
+ * and on this hot path they carry no pairs. The record holds the block's header
+ * offset (argument 0), the client's allocation or free count after the op
+ * (argument 1), and for MALLOC a detail bit in the header word telling whether
+ * the block came from the bump pointer. The two stores are ordered so that
+ * RECOVER can tell which of them happened and redo the rest: MALLOC writes the
+ * alloc word before the header (until the header is written it still holds the
+ * link to the next free block), FREE writes the header before the alloc word (the
+ * header then links to the free head the alloc word still shows). The count is
+ * an absolute value, so completing a record twice counts once.
+ *
  * <p>Thread-safety: a record belongs to its client; only that client, or RECOVER
  * acting for it while it is dead, touches it.
  */
@@ -28,6 +40,9 @@ public final class RedoLog {
     /** Record states. */
     public static final int EMPTY = 0, INTENT = 1, COMMITTED = 2;
     static final int W_OP = 0, W_STEP = 8, W_COUNT = 16, W_ARGS = 24, W_PAIRS = 128;
+    /** Detail bit of a local MALLOC record: the block came from the bump pointer, not the free list. */
+    static final long BUMPED = 1;
+    private static final long DETAIL_MASK = (1L << 52) - 1;
     /** Most pairs in one record. */
     public static final int MAX_PAIRS = (PoolLayout.REDO_BYTES - W_PAIRS) / 16;
 
@@ -102,6 +117,16 @@ public final class RedoLog {
     /** Commits the record: from here on RECOVER applies it. */
     void commit(long r, int op) {
         w.so(r + W_OP, word(op, COMMITTED));
+    }
+
+    /** Commits a local record with its detail bits (below bit 52). */
+    void commit(long r, int op, long detail) {
+        w.so(r + W_OP, word(op, COMMITTED) | detail);
+    }
+
+    /** The detail bits of a local record's header word. */
+    static long detail(long word) {
+        return word & DETAIL_MASK;
     }
 
     /** Applies every pair. */

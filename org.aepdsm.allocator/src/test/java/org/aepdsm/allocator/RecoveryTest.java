@@ -154,6 +154,45 @@ class RecoveryTest extends PoolFixture {
     }
 
     @Test
+    void recoverCompletesAMallocFromTheFreeListAndKeepsTheRestOfTheList() {
+        long[] h = new long[4];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = mallocOk(1, 64);
+        }
+        assertEquals(0, free(1, h[2]));
+        assertEquals(0, free(1, h[1]));
+        crashAt(CrashPoint.MALLOC_COMMITTED, () -> malloc(1, 64));
+        assertEquals(3, recover(1), "the two survivors and the interrupted allocation are reclaimed");
+        assertClean();
+        java.util.Set<Long> before = new java.util.HashSet<>();
+        java.util.Set<Long> after = new java.util.HashSet<>();
+        for (int i = 0; i < h.length; i++) {
+            before.add(off(h[i]));
+            after.add(off(mallocOk(1, 64)));
+        }
+        assertEquals(before, after, "the free list still holds every block, the one behind the taken one too");
+    }
+
+    @Test
+    void recoverCompletesAFreeWhoseHeaderWasWritten() {
+        long keep = mallocOk(1, 64);
+        long h = mallocOk(1, 64);
+        long hdr = off(h) - SizeClasses.HEADER_BYTES;
+        crashAt(CrashPoint.FREE_COMMITTED, () -> free(1, h));
+        long live = word(hdr);
+        // The state a death between FREE's two stores leaves: the header freed, the span's free list not yet.
+        putWord(hdr, ObjectHeader.free(ObjectHeader.gen(live) + 1, ObjectHeader.cls(live), ObjectHeader.FREE,
+                ObjectHeader.NIL));
+        assertEquals(1, recover(1), "the free is completed; the other object is reclaimed");
+        assertTrue(a.describe(h).isEmpty());
+        assertTrue(a.describe(keep).isEmpty());
+        assertEquals(0, count());
+        assertClean();
+        assertEquals(off(keep), off(mallocOk(1, 64)), "the span's free list holds both blocks");
+        assertEquals(off(h), off(mallocOk(1, 64)));
+    }
+
+    @Test
     void recoverAllReclaimsEveryClientAndIsIdempotent() {
         for (int c = 0; c < 8; c++) {
             mallocOk(c, 10 + c);

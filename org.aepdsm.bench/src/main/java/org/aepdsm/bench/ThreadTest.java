@@ -11,6 +11,7 @@ import org.aepdsm.api.entry.ShadowEntry;
  * threadtest: {@code threads} workers (clients 1..threads) each MALLOC {@code objects/threads} objects of
  * {@code sz*8} bytes and FREE them in the same order, {@code iterations} times, with {@code work} spin loops after
  * each call. Throughput counts every MALLOC and FREE over the span from the first thread's start to the last join.
+ * A tenth of the iterations (at least one) runs untimed first, on its own threads; the peers do the same.
  *
  * <p>Single-use; not thread-safe.
  */
@@ -102,23 +103,10 @@ public final class ThreadTest implements BenchmarkRun {
         long totalPasses = (long) iterations * threads;
         long start;
         long end;
+        passes(calls, perThread, size, warmupIterations(), new AtomicLongArray(threads * 16));
         try (Progress.Phase p = progress.phase("threadtest", totalPasses, "iterations", () -> sum(passes))) {
             start = System.nanoTime();
-            Workers.run("threadtest", threads, t -> {
-                int client = t + 1;
-                long[] handles = new long[perThread];
-                for (int j = 0; j < iterations; j++) {
-                    for (int i = 0; i < perThread; i++) {
-                        handles[i] = calls.malloc(client, size, 0);
-                        Workers.work(work);
-                    }
-                    for (int i = 0; i < perThread; i++) {
-                        calls.free(client, handles[i]);
-                        Workers.work(work);
-                    }
-                    passes.lazySet(t * 16, j + 1);
-                }
-            });
+            passes(calls, perThread, size, iterations, passes);
             end = System.nanoTime();
         }
         double seconds = (end - start) / 1e9;
@@ -129,6 +117,32 @@ public final class ThreadTest implements BenchmarkRun {
         out.flush();
         return new Measurement(List.of(Figure.higher("throughput", ops / seconds, "ops/sec"),
                 Figure.lower("time", seconds, "s")));
+    }
+
+    /**
+     * Untimed iterations run first on fresh threads, the same for the peers: the JVM compiles the entry's code
+     * while they run, so the timed span measures compiled code on both sides.
+     */
+    int warmupIterations() {
+        return Math.max(1, iterations / 10);
+    }
+
+    private void passes(EntryCalls calls, int perThread, long size, int count, AtomicLongArray passes) {
+        Workers.run("threadtest", threads, t -> {
+            int client = t + 1;
+            long[] handles = new long[perThread];
+            for (int j = 0; j < count; j++) {
+                for (int i = 0; i < perThread; i++) {
+                    handles[i] = calls.malloc(client, size, 0);
+                    Workers.work(work);
+                }
+                for (int i = 0; i < perThread; i++) {
+                    calls.free(client, handles[i]);
+                    Workers.work(work);
+                }
+                passes.lazySet(t * 16, j + 1);
+            }
+        });
     }
 
     private static long sum(AtomicLongArray a) {

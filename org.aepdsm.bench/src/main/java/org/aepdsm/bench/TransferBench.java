@@ -24,12 +24,17 @@ import org.aepdsm.bench.internal.PoolBytes;
  *  +0 left slot (handle)   +8 right slot (handle)   +16 u64 index   +24 u64 checksum_for(index)
  * </pre>
  *
+ * <p>Each phase first runs up to {@value #WARMUP_ROUNDS} untimed rounds of its own loop (the peers do the same), so
+ * the figures are of compiled code and the two phases compare like with like.
+ *
  * <p>Single-use; not thread-safe (the original is single-threaded and so is this).
  */
 public final class TransferBench implements BenchmarkRun {
     static final String USAGE = "Usage: transfer_bench [rounds [object_size [tree_depth]]] "
             + "[--mode=all|single|tree] [--src=N] [--dst=N] [--entry=0xaddr] [--skip-init]";
     static final int MAX_TREE_DEPTH = 20;
+    /** Most untimed warm-up rounds before each timed phase. */
+    static final int WARMUP_ROUNDS = 20000;
     static final long PAYLOAD_BYTES = 40;
     static final long MAGIC = 0xaed5000000000001L;
     static final long TREE_NODE_BYTES = 48;
@@ -166,21 +171,10 @@ public final class TransferBench implements BenchmarkRun {
         int[] round = new int[1];
         long start;
         long end;
+        obj = singleRounds(calls, bytes, obj, warmupRounds(), forward, back, new int[1]);
         try (Progress.Phase p = progress.phase("transfer_bench single-object", rounds, "rounds", () -> round[0])) {
             start = System.nanoTime();
-            for (int i = 0; i < rounds; i++) {
-                bytes.setLong(obj, OFF_SEQ, i);
-                bytes.setLong(obj, OFF_SUM, checksumFor(i));
-                calls.send(src, dst, obj, forward);
-                obj = calls.recv(dst, src);
-                if (bytes.getLong(obj, OFF_MAGIC) != MAGIC
-                        || bytes.getLong(obj, OFF_SUM) != checksumFor(bytes.getLong(obj, OFF_SEQ))) {
-                    throw EntryCalls.selfCheck("single-object payload mismatch at round " + i);
-                }
-                calls.send(dst, src, obj, back);
-                obj = calls.recv(src, dst);
-                round[0] = i + 1;
-            }
+            obj = singleRounds(calls, bytes, obj, rounds, forward, back, round);
             end = System.nanoTime();
         }
         calls.free(src, obj);
@@ -197,6 +191,33 @@ public final class TransferBench implements BenchmarkRun {
         out.flush();
         return List.of(Figure.lower("single-object latency", latency, "ns/transfer"),
                 Figure.higher("single-object throughput", transfers / 1000000.0 / seconds, "Mtransfers/sec"));
+    }
+
+    /**
+     * Untimed rounds run before each timed loop, the same for the peers: the JVM compiles the entry's code while
+     * they run, so neither timed phase pays for the other's warm-up (single-object runs first in a fresh JVM).
+     */
+    int warmupRounds() {
+        return Math.min(rounds, WARMUP_ROUNDS);
+    }
+
+    /** {@code n} single-object round trips; returns the object's handle, back at {@code src}. */
+    private long singleRounds(EntryCalls calls, PoolBytes bytes, long obj, int n, String forward, String back,
+            int[] round) {
+        for (int i = 0; i < n; i++) {
+            bytes.setLong(obj, OFF_SEQ, i);
+            bytes.setLong(obj, OFF_SUM, checksumFor(i));
+            calls.send(src, dst, obj, forward);
+            obj = calls.recv(dst, src);
+            if (bytes.getLong(obj, OFF_MAGIC) != MAGIC
+                    || bytes.getLong(obj, OFF_SUM) != checksumFor(bytes.getLong(obj, OFF_SEQ))) {
+                throw EntryCalls.selfCheck("single-object payload mismatch at round " + i);
+            }
+            calls.send(dst, src, obj, back);
+            obj = calls.recv(src, dst);
+            round[0] = i + 1;
+        }
+        return obj;
     }
 
     private long buildTree(EntryCalls calls, PoolBytes bytes, int depth, long index) {
@@ -258,6 +279,16 @@ public final class TransferBench implements BenchmarkRun {
         int[] round = new int[1];
         String forward = "tree root send failed: " + src + " -> " + dst;
         String back = "tree root return failed: " + dst + " -> " + src;
+        for (int i = warmupRounds(); i > 0; i--) {
+            calls.send(src, dst, root, forward);
+            root = calls.recv(dst, src);
+            long visited = traverse(bytes, root, roundSum);
+            if (visited != expected) {
+                throw EntryCalls.selfCheck("tree traversal visited " + visited + " nodes, expected " + expected);
+            }
+            calls.send(dst, src, root, back);
+            root = calls.recv(src, dst);
+        }
         try (Progress.Phase p = progress.phase("transfer_bench tree", rounds, "rounds", () -> round[0])) {
             for (int i = 0; i < rounds; i++) {
                 long t0 = System.nanoTime();

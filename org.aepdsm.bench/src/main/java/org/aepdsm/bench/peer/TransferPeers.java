@@ -4,7 +4,8 @@ package org.aepdsm.bench.peer;
  * transfer_bench's two phases over other hand-off mechanisms ({@link Medium}): the same payload offsets, checks and
  * timed spans. A peer's "tree" is the whole tree in one buffer (48-byte records, children named by record offset
  * + 1, 0 for none), because moving one buffer is how these mechanisms move a structure; the receiver walks it and
- * checks every node, as ours does through the reference slots.
+ * checks every node, as ours does through the reference slots. Each phase first runs up to 20000 untimed rounds,
+ * as ours does.
  *
  * <p>Stateless.
  */
@@ -13,6 +14,8 @@ final class TransferPeers {
     private static final int SRC = 1;
     private static final int DST = 2;
     private static final long NODE = 48;
+    /** Untimed rounds before each timed loop, as transfer_bench runs for ours. */
+    private static final int WARMUP_ROUNDS = 20000;
 
     private TransferPeers() {
     }
@@ -43,16 +46,9 @@ final class TransferPeers {
         if (mode.equals("all") || mode.equals("single")) {
             B obj = m.create(SRC, objectSize);
             m.set(obj, 16, MAGIC);
+            obj = singleRounds(m, obj, Math.min(rounds, WARMUP_ROUNDS));
             long start = System.nanoTime();
-            for (int i = 0; i < rounds; i++) {
-                m.set(obj, 24, i);
-                m.set(obj, 32, checksumFor(i));
-                obj = m.transfer(obj, SRC, DST);
-                if (m.get(obj, 16) != MAGIC || m.get(obj, 32) != checksumFor(m.get(obj, 24))) {
-                    throw new IllegalStateException("single-object payload mismatch at round " + i);
-                }
-                obj = m.transfer(obj, DST, SRC);
-            }
+            obj = singleRounds(m, obj, rounds);
             long end = System.nanoTime();
             m.release(obj);
             double transfers = rounds * 2.0;
@@ -69,6 +65,13 @@ final class TransferPeers {
             long traversalNanos = 0;
             long visitedTotal = 0;
             long[] sum = new long[1];
+            for (int i = Math.min(rounds, WARMUP_ROUNDS); i > 0; i--) {
+                tree = m.transfer(tree, SRC, DST);
+                if (traverse(m, tree, 0, sum) != nodes) {
+                    throw new IllegalStateException("tree traversal lost nodes while warming up");
+                }
+                tree = m.transfer(tree, DST, SRC);
+            }
             for (int i = 0; i < rounds; i++) {
                 long t0 = System.nanoTime();
                 tree = m.transfer(tree, SRC, DST);
@@ -88,6 +91,19 @@ final class TransferPeers {
             report.lower(peer, "tree root transfer latency", (double) transferNanos / rounds, "ns/transfer");
             report.lower(peer, "tree traversal latency", (double) traversalNanos / visitedTotal, "ns/node");
         }
+    }
+
+    private static <B> B singleRounds(Medium<B> m, B obj, int n) {
+        for (int i = 0; i < n; i++) {
+            m.set(obj, 24, i);
+            m.set(obj, 32, checksumFor(i));
+            obj = m.transfer(obj, SRC, DST);
+            if (m.get(obj, 16) != MAGIC || m.get(obj, 32) != checksumFor(m.get(obj, 24))) {
+                throw new IllegalStateException("single-object payload mismatch at round " + i);
+            }
+            obj = m.transfer(obj, DST, SRC);
+        }
+        return obj;
     }
 
     private static <B> long build(Medium<B> m, B tree, int depth, long index, long[] next) {
