@@ -171,8 +171,11 @@ public final class MorselConsole {
             } catch (AepException e) {
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "%-4d %-12s %-28s %s%n", m.id(), ByteSize.format(size),
-                    subtrees(size), in.isEmpty() ? "-" : in.toString()));
+            String origin = !(m instanceof ObjectMorsel o) ? ""
+                    : o.attached() ? " (attached from process " + m.ownerProcess() + ")"
+                    : o.exported() ? " (exported)" : "";
+            b.append(String.format(Locale.ROOT, "%-4d %-12s %-28s %s%s%n", m.id(), ByteSize.format(size),
+                    subtrees(size), in.isEmpty() ? "-" : in.toString(), origin));
         }
         return b.toString().stripTrailing();
     }

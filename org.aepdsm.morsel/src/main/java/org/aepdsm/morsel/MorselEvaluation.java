@@ -157,7 +157,7 @@ public final class MorselEvaluation {
     }
 
     private static int repetitions(long size) {
-        return size <= 64L << 20 ? 7 : size <= GIB ? 3 : 1;
+        return size <= 64L << 20 ? 7 : 3;
     }
 
     private Row measure(SubtreeSupport support, long size, int reps) {

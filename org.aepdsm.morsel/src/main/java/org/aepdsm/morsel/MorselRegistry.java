@@ -57,7 +57,7 @@ public final class MorselRegistry implements MorselService {
         SubtreeSupport support = backend.subtrees().orElseThrow(() -> new AepException(Errno.EOPNOTSUPP,
                 "backend " + backend.id() + " cannot build page-table subtrees"));
         SubtreeSet set = support.attach(export, Protection.READ_WRITE);
-        ObjectMorsel m = new ObjectMorsel(nextId.getAndIncrement(), set, this);
+        ObjectMorsel m = new ObjectMorsel(nextId.getAndIncrement(), set, this, true);
         morsels.put(m.id(), m);
         return m;
     }

@@ -34,14 +34,26 @@ final class ObjectMorsel implements Morsel {
     private final long id;
     private final SubtreeSet set;
     private final MorselRegistry registry;
+    private final boolean attached;
     private final Map<AddressSpace, Protection> rights = new WeakHashMap<>();
     private EptView ept;
     private boolean destroyed;
 
     ObjectMorsel(long id, SubtreeSet set, MorselRegistry registry) {
+        this(id, set, registry, false);
+    }
+
+    /** @param attached whether the set was attached from another process's export */
+    ObjectMorsel(long id, SubtreeSet set, MorselRegistry registry, boolean attached) {
         this.id = id;
         this.set = set;
         this.registry = registry;
+        this.attached = attached;
+    }
+
+    /** Whether its frames are another process's (made by {@link MorselRegistry#attach}). */
+    boolean attached() {
+        return attached;
     }
 
     @Override

@@ -66,6 +66,9 @@ class NativeExportConsoleTest {
         assertTrue(imported.startsWith("morsel 1 (4 MiB of process " + ProcessHandle.current().pid()
                 + ") mapped in address space 1 at " + at + ": 0 page-table entries"), imported);
         assertEquals(0xabcdefL, target.getLong(target.base() + 5 * MIB));
+        assertTrue(here.list().contains("(exported)"), here.list());
+        assertTrue(there.list().contains("[1] (attached from process " + ProcessHandle.current().pid() + ")"),
+                there.list());
         target.putLong(target.base() + 2 * MIB, 99);
         assertEquals(99, source.getLong(source.base()));
 
