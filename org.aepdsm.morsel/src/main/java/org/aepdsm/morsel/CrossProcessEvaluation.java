@@ -149,6 +149,7 @@ public final class CrossProcessEvaluation {
             long[] copy = new long[reps];
             long[] populate = new long[reps];
             String copySkipped = null;
+            warmUp(support, export, a);
             for (int r = 0; r < reps; r++) {
                 long t0 = System.nanoTime();
                 SubtreeSet set = support.attach(export, Protection.READ_WRITE);
@@ -187,6 +188,20 @@ public final class CrossProcessEvaluation {
         } finally {
             a.close();
             b.close();
+        }
+    }
+
+    /** Attaches once and links twenty times, so that compiled code is measured (see the main evaluation). */
+    private static void warmUp(SubtreeSupport support, SubtreeExport export, AddressSpace a) {
+        SubtreeSet set = support.attach(export, Protection.READ_WRITE);
+        try {
+            long at = alignUp(a.base(), set.alignment());
+            for (int i = 0; i < 20; i++) {
+                set.link(a, at, Protection.READ_WRITE);
+                set.unlink(a);
+            }
+        } finally {
+            set.close();
         }
     }
 

@@ -154,6 +154,37 @@ public final class MorselEvaluation {
         for (long s = 2L << 20; s <= 32L << 20; s <<= 1) {
             measure(support, s, 3);
         }
+        warmUpLinks(backend, support, node, GIB);
+    }
+
+    /**
+     * Links and unlinks an object of {@code size} (or less, as the node allows) twenty times, so that
+     * the compiled code of a large link is measured, not the interpreter's (a steady state, as in the
+     * paper). Nothing is touched, so it costs no page-table work.
+     */
+    static void warmUpLinks(MemoryBackend backend, SubtreeSupport support, int node, long size) {
+        SubtreeSet set = null;
+        for (long s = size; set == null && s >= 2L << 20; s >>= 1) {
+            try {
+                set = support.build(node, s, Protection.READ_WRITE);
+            } catch (AepException e) {
+                if (e.errno() != Errno.ENOMEM) {
+                    throw e;
+                }
+            }
+        }
+        if (set == null) {
+            return;
+        }
+        try (AddressSpace space = backend.createAddressSpace(node, set.size() + set.alignment() + GIB)) {
+            long at = alignUp(space.base(), set.alignment());
+            for (int i = 0; i < 20; i++) {
+                set.link(space, at, Protection.READ_WRITE);
+                set.unlink(space);
+            }
+        } finally {
+            set.close();
+        }
     }
 
     private static int repetitions(long size) {

@@ -61,22 +61,36 @@ final class ExportedPoolFile {
         long lender = -1;
         if (m.matches()) {
             lender = Long.parseLong(m.group(1));
-            String target;
-            try {
-                target = Files.readSymbolicLink(path).toString();
-            } catch (IOException | UnsupportedOperationException e) {
-                throw new AepException(Errno.ENOENT, "file " + name + " of the export cannot be read ("
-                        + e.getMessage() + "): process " + lender + " exited or closed the descriptor");
-            }
-            if (!target.startsWith("/memfd:") && !inShm(Path.of(target.replace(" (deleted)", "")), shmDirectory)) {
-                throw new AepException(Errno.EINVAL, "file " + name + " of the export is " + target
-                        + ", not a memfd or a file in " + shmDirectory);
-            }
+            checkPoolMemory(name, link(path, "process " + lender + " exited or closed the descriptor"), shmDirectory);
         } else if (!inShm(path, shmDirectory)) {
             throw new AepException(Errno.EINVAL, "file " + name + " of the export is neither /proc/<pid>/fd/<n> nor a"
                     + " file in " + shmDirectory);
         }
-        return new Opened(MemoryFile.reopen(path), lender);
+        MemoryFile file = MemoryFile.reopen(path);
+        try {
+            // checked again on the descriptor now held: the other process may have reused its number
+            checkPoolMemory(name, link(Path.of(file.processPath()), "the descriptor was closed"), shmDirectory);
+        } catch (AepException e) {
+            file.close();
+            throw e;
+        }
+        return new Opened(file, lender);
+    }
+
+    private static String link(Path path, String gone) {
+        try {
+            return Files.readSymbolicLink(path).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new AepException(Errno.ENOENT, "file " + path + " of the export cannot be read (" + e.getMessage()
+                    + "): " + gone);
+        }
+    }
+
+    private static void checkPoolMemory(String name, String target, Path shmDirectory) {
+        if (!target.startsWith("/memfd:") && !inShm(Path.of(target.replace(" (deleted)", "")), shmDirectory)) {
+            throw new AepException(Errno.EINVAL, "file " + name + " of the export is " + target
+                    + ", not a memfd or a file in " + shmDirectory);
+        }
     }
 
     private static boolean inShm(Path p, Path shm) {
