@@ -191,12 +191,15 @@ public final class CrossProcessEvaluation {
         }
     }
 
-    /** Attaches once and links twenty times, so that compiled code is measured (see the main evaluation). */
+    /**
+     * Attaches once and links {@link MorselEvaluation#WARM_UP_LINKS} times, so that compiled code is
+     * measured (as in the main evaluation).
+     */
     private static void warmUp(SubtreeSupport support, SubtreeExport export, AddressSpace a) {
         SubtreeSet set = support.attach(export, Protection.READ_WRITE);
         try {
             long at = alignUp(a.base(), set.alignment());
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < MorselEvaluation.WARM_UP_LINKS; i++) {
                 set.link(a, at, Protection.READ_WRITE);
                 set.unlink(a);
             }

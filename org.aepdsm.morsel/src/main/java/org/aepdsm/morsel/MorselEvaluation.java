@@ -41,6 +41,8 @@ import org.aepdsm.api.memory.SubtreeSupport;
 public final class MorselEvaluation {
     /** The paper's headline object: a 6.82 GiB machine-learning model, rounded up to 2 MiB. */
     public static final long HEADLINE_BYTES = ByteSize.roundUpTo2M(ByteSize.parse("6.82G"));
+    /** Link and unlink cycles before measuring, enough for the JIT to compile the link path. */
+    static final int WARM_UP_LINKS = 200;
     /** Seed of the random part of the access pattern. */
     public static final long SEED = 42;
     private static final long GIB = 1L << 30;
@@ -158,7 +160,7 @@ public final class MorselEvaluation {
     }
 
     /**
-     * Links and unlinks an object of {@code size} (or less, as the node allows) twenty times, so that
+     * Links and unlinks an object of {@code size} (or less, as the node allows) {@link #WARM_UP_LINKS} times, so that
      * the compiled code of a large link is measured, not the interpreter's (a steady state, as in the
      * paper). Nothing is touched, so it costs no page-table work.
      */
@@ -178,7 +180,7 @@ public final class MorselEvaluation {
         }
         try (AddressSpace space = backend.createAddressSpace(node, set.size() + set.alignment() + GIB)) {
             long at = alignUp(space.base(), set.alignment());
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < WARM_UP_LINKS; i++) {
                 set.link(space, at, Protection.READ_WRITE);
                 set.unlink(space);
             }
