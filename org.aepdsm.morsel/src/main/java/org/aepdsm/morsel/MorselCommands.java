@@ -18,7 +18,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(service = MorselCommands.class, property = {"osgi.command.scope=morsel", "osgi.command.function=create",
         "osgi.command.function=map", "osgi.command.function=unmap", "osgi.command.function=transfer",
         "osgi.command.function=resize", "osgi.command.function=destroy", "osgi.command.function=view",
-        "osgi.command.function=list", "osgi.command.function=space", "osgi.command.function=eval"})
+        "osgi.command.function=list", "osgi.command.function=space", "osgi.command.function=eval",
+        "osgi.command.function=export", "osgi.command.function=unexport", "osgi.command.function=import"})
 public final class MorselCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = "(aepdsm.active=true)")
@@ -80,6 +81,28 @@ public final class MorselCommands {
             @Descriptor("morsel id") String id,
             @Descriptor("format: ept") String format) {
         return console.view(id, format, count);
+    }
+
+    @Descriptor("lets other processes map a morsel: prints a handle for morsel:import and pins the morsel")
+    public String export(@Descriptor("morsel id") String id) {
+        return console.export(id);
+    }
+
+    @Descriptor("ends a morsel's export pin (no other process may still map it)")
+    public String unexport(@Descriptor("morsel id") String id) {
+        return console.unexport(id);
+    }
+
+    /** morsel:import ({@code import} is a Java keyword; Gogo finds a leading underscore). */
+    @Descriptor("maps a morsel another process exported: one mmap of its pool range per run")
+    public String _import(
+            @Descriptor("rights: r, rw, rx or rwx") @Parameter(names = {"-p", "--protection"}, absentValue = "rw")
+            String protection,
+            @Descriptor("handle printed by morsel:export in the other process") String handle,
+            @Descriptor("address space id (morsel:space creates one)") String space,
+            @Descriptor("address, 0x hexadecimal, aligned to 2 MiB (1 GiB for morsels of 1 GiB or more)")
+            String address) {
+        return console.importMorsel(handle, space, address, protection);
     }
 
     @Descriptor("lists the morsels of the active backend")

@@ -10,8 +10,10 @@ import java.util.function.Supplier;
 import org.aepdsm.api.AepException;
 import org.aepdsm.api.Errno;
 import org.aepdsm.api.memory.AddressSpace;
+import org.aepdsm.api.memory.Capability;
 import org.aepdsm.api.memory.MemoryBackend;
 import org.aepdsm.api.memory.Protection;
+import org.aepdsm.api.memory.SubtreeExport;
 import org.aepdsm.api.morsel.MappingCost;
 import org.aepdsm.api.morsel.Morsel;
 import org.aepdsm.api.morsel.MorselService;
@@ -93,6 +95,43 @@ public final class MorselConsole {
         return "morsel " + m.id() + " destroyed";
     }
 
+    /** morsel:export: pins the morsel and prints the handle another process passes to morsel:import. */
+    public String export(String id) {
+        Morsel m = morsel(id);
+        SubtreeExport e = m.export();
+        return "morsel " + m.id() + " exported (" + ByteSize.format(e.size()) + ", " + e.runs().size()
+                + (e.runs().size() == 1 ? " run" : " runs") + "; destroy and resize wait for morsel:unexport): "
+                + e.handle();
+    }
+
+    /** morsel:unexport. */
+    public String unexport(String id) {
+        Morsel m = morsel(id);
+        m.unexport();
+        return "morsel " + m.id() + " is no longer exported";
+    }
+
+    /**
+     * morsel:import: attaches another process's exported morsel and maps it at {@code address} of
+     * {@code space}; if the map is refused the attach is undone.
+     */
+    public String importMorsel(String handle, String space, String address, String protection) {
+        SubtreeExport e = SubtreeExport.parse(handle);
+        AddressSpace s = space(space);
+        long a = ByteSize.parseAddress(address);
+        Protection p = protection(protection);
+        Morsel m = service().attach(e);
+        MappingCost c;
+        try {
+            c = m.map(s, a, p);
+        } catch (AepException refused) {
+            m.destroy();
+            throw refused;
+        }
+        return "morsel " + m.id() + " (" + ByteSize.format(m.size()) + " of process " + m.ownerProcess()
+                + ") mapped in address space " + s.id() + " at 0x" + Long.toHexString(a) + ": " + cost(c);
+    }
+
     /** morsel:view: the secondary view's counters and the entries of the first pages, built on lookup. */
     public String view(String id, String format, int pages) {
         Morsel m = morsel(id);
@@ -132,8 +171,11 @@ public final class MorselConsole {
             } catch (AepException e) {
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "%-4d %-12s %-28s %s%n", m.id(), ByteSize.format(size),
-                    subtrees(size), in.isEmpty() ? "-" : in.toString()));
+            String origin = !(m instanceof ObjectMorsel o) ? ""
+                    : o.attached() ? " (attached from process " + m.ownerProcess() + ")"
+                    : o.exported() ? " (exported)" : "";
+            b.append(String.format(Locale.ROOT, "%-4d %-12s %-28s %s%s%n", m.id(), ByteSize.format(size),
+                    subtrees(size), in.isEmpty() ? "-" : in.toString(), origin));
         }
         return b.toString().stripTrailing();
     }
@@ -166,7 +208,14 @@ public final class MorselConsole {
         List<MorselEvaluation.Row> rows = e.run(MorselEvaluation.defaultSizes(max));
         String table = EvalReport.table(be.id(), rows);
         Path png = EvalReport.chart(be.id(), rows, Path.of(out));
-        return table + "chart: " + png.toAbsolutePath();
+        String cross = "";
+        if (be.info().has(Capability.MULTI_PROCESS)) {
+            List<CrossProcessEvaluation.Row> crossRows = new CrossProcessEvaluation(be, 0)
+                    .runHere(CrossProcessEvaluation.defaultSizes(max));
+            cross = CrossProcessEvaluation.table(be.id(), "exported and attached in this process through its "
+                    + "/proc/self/fd descriptor, the system calls another process makes", crossRows);
+        }
+        return table + cross + "chart: " + png.toAbsolutePath();
     }
 
     private static String subtrees(long size) {

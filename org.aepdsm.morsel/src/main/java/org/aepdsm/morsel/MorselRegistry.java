@@ -9,6 +9,7 @@ import org.aepdsm.api.AepException;
 import org.aepdsm.api.Errno;
 import org.aepdsm.api.memory.MemoryBackend;
 import org.aepdsm.api.memory.Protection;
+import org.aepdsm.api.memory.SubtreeExport;
 import org.aepdsm.api.memory.SubtreeSet;
 import org.aepdsm.api.memory.SubtreeSupport;
 import org.aepdsm.api.morsel.Morsel;
@@ -46,6 +47,17 @@ public final class MorselRegistry implements MorselService {
         }
         SubtreeSet set = support.build(node, size, Protection.READ_WRITE);
         ObjectMorsel m = new ObjectMorsel(nextId.getAndIncrement(), set, this);
+        morsels.put(m.id(), m);
+        return m;
+    }
+
+    /** Attaches another process's exported morsel; its leaves allow reads and writes. */
+    @Override
+    public Morsel attach(SubtreeExport export) {
+        SubtreeSupport support = backend.subtrees().orElseThrow(() -> new AepException(Errno.EOPNOTSUPP,
+                "backend " + backend.id() + " cannot build page-table subtrees"));
+        SubtreeSet set = support.attach(export, Protection.READ_WRITE);
+        ObjectMorsel m = new ObjectMorsel(nextId.getAndIncrement(), set, this, true);
         morsels.put(m.id(), m);
         return m;
     }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.aepdsm.api.AepException;
 import org.aepdsm.api.Errno;
 import org.aepdsm.api.memory.MemoryBackend;
+import org.aepdsm.api.memory.SubtreeExport;
 import org.aepdsm.api.morsel.Morsel;
 import org.aepdsm.api.morsel.MorselService;
 import org.osgi.service.component.annotations.Component;
@@ -50,6 +51,11 @@ public final class MorselServiceComponent implements MorselService {
     @Override
     public Morsel create(int node, long size) {
         return registry().create(node, size);
+    }
+
+    @Override
+    public Morsel attach(SubtreeExport export) {
+        return registry().attach(export);
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.aepdsm.api.Errno;
 import org.aepdsm.api.memory.AddressSpace;
 import org.aepdsm.api.memory.LinkCost;
 import org.aepdsm.api.memory.Protection;
+import org.aepdsm.api.memory.SubtreeExport;
 import org.aepdsm.api.memory.SubtreeSet;
 import org.aepdsm.api.morsel.MappingCost;
 import org.aepdsm.api.morsel.Morsel;
@@ -20,7 +21,8 @@ import org.aepdsm.api.morsel.TranslationFormat;
  * subtrees; this class adds the id, the rules of the {@link Morsel} contract, timing, and the
  * secondary views that follow the leader.
  *
- * <p>Rules: a morsel is mapped at most once per space; map, unmap and transfer act on whole subtrees;
+ * <p>Rules: a morsel is mapped at most once per space; an exported morsel is pinned (destroy and
+ * resize are EBUSY until unexported); an attached morsel (another process's frames) detaches on destroy; map, unmap and transfer act on whole subtrees;
  * transfer links into the destination before unlinking from the source, so a refused transfer leaves
  * the morsel where it was; resize and destroy need it unmapped everywhere ({@code EBUSY}); every
  * change of leader entries ({@link #protect}, resize, destroy) invalidates the views' entries there.
@@ -32,14 +34,26 @@ final class ObjectMorsel implements Morsel {
     private final long id;
     private final SubtreeSet set;
     private final MorselRegistry registry;
+    private final boolean attached;
     private final Map<AddressSpace, Protection> rights = new WeakHashMap<>();
     private EptView ept;
     private boolean destroyed;
 
     ObjectMorsel(long id, SubtreeSet set, MorselRegistry registry) {
+        this(id, set, registry, false);
+    }
+
+    /** @param attached whether the set was attached from another process's export */
+    ObjectMorsel(long id, SubtreeSet set, MorselRegistry registry, boolean attached) {
         this.id = id;
         this.set = set;
         this.registry = registry;
+        this.attached = attached;
+    }
+
+    /** Whether its frames are another process's (made by {@link MorselRegistry#attach}). */
+    boolean attached() {
+        return attached;
     }
 
     @Override
@@ -183,6 +197,29 @@ final class ObjectMorsel implements Morsel {
         }
         destroyed = true;
         registry.forget(this);
+    }
+
+    /** Exports the subtree set; destroy and resize are then EBUSY until {@link #unexport()}. */
+    @Override
+    public synchronized SubtreeExport export() {
+        checkLive();
+        return set.export();
+    }
+
+    @Override
+    public synchronized void unexport() {
+        checkLive();
+        set.unexport();
+    }
+
+    @Override
+    public long ownerProcess() {
+        return set.ownerProcess();
+    }
+
+    /** Whether it is exported now. */
+    synchronized boolean exported() {
+        return !destroyed && set.exported();
     }
 
     synchronized boolean isDestroyed() {

@@ -3,6 +3,7 @@ package org.aepdsm.api.memory;
 import java.util.List;
 
 import org.aepdsm.api.AepException;
+import org.aepdsm.api.Errno;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -106,6 +107,43 @@ public interface SubtreeSet extends AutoCloseable {
      * @throws AepException {@code EBUSY} while linked anywhere, {@code ENOMEM} when growing fails
      */
     void resize(long newSize);
+
+    /**
+     * Lets other processes map the object: returns where its frames are ({@link SubtreeExport#handle()}
+     * is the text to hand over) and pins the set, so that {@link #close()} and {@link #resize} refuse
+     * with {@code EBUSY} until {@link #unexport()}: frames another process maps must not be reused.
+     * Exporting again returns the same export. A set attached from another process exports the same
+     * frames through this process's own descriptor. Added in memory 1.2.
+     *
+     * @throws AepException {@code EOPNOTSUPP} on a backend whose frames no other process can reach (the
+     *                      default), {@code ESTALE} for a closed set
+     */
+    default SubtreeExport export() {
+        throw new AepException(Errno.EOPNOTSUPP, "this backend's objects cannot be mapped by other processes");
+    }
+
+    /**
+     * Ends the pin of {@link #export()}; the caller vouches that no other process still maps the
+     * frames (their mappings stay valid memory, but the frames may be reused once the set is closed).
+     * Does nothing if the set is not exported. Added in memory 1.2.
+     *
+     * @throws AepException {@code ESTALE} for a closed set
+     */
+    default void unexport() {
+    }
+
+    /** Whether the set is exported now ({@link #export()}). Added in memory 1.2. */
+    default boolean exported() {
+        return false;
+    }
+
+    /**
+     * The id of the process whose frames these are: this process for a set built here, the exporting
+     * process for a set from {@link SubtreeSupport#attach}. Added in memory 1.2.
+     */
+    default long ownerProcess() {
+        return ProcessHandle.current().pid();
+    }
 
     /** Whether {@link #close()} was called or the backend is gone. */
     boolean isClosed();

@@ -2,8 +2,11 @@ package org.aepdsm.api.morsel;
 
 import java.util.List;
 
+import org.aepdsm.api.AepException;
+import org.aepdsm.api.Errno;
 import org.aepdsm.api.memory.AddressSpace;
 import org.aepdsm.api.memory.Protection;
+import org.aepdsm.api.memory.SubtreeExport;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -45,4 +48,25 @@ public interface Morsel {
 
     /** Frees its frames and subtrees. */
     void destroy();
+
+    /**
+     * Lets other processes map this morsel and pins it: {@link #destroy()} and {@link #resize} refuse
+     * with {@code EBUSY} until {@link #unexport()}. Hand {@link SubtreeExport#handle()} to the other
+     * process, which maps it with {@link MorselService#attach}. Added in morsel 1.1.
+     *
+     * @throws org.aepdsm.api.AepException {@code EOPNOTSUPP} when the backend's frames cannot be reached
+     *                                     by other processes (the default)
+     */
+    default SubtreeExport export() {
+        throw new AepException(Errno.EOPNOTSUPP, "morsel " + id() + " cannot be exported on this backend");
+    }
+
+    /** Ends the pin of {@link #export()}. Added in morsel 1.1. */
+    default void unexport() {
+    }
+
+    /** The process whose memory holds the frames (another process for an attached morsel). Added in morsel 1.1. */
+    default long ownerProcess() {
+        return ProcessHandle.current().pid();
+    }
 }

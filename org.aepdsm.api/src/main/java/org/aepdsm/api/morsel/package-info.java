@@ -4,5 +4,5 @@
  * lazily filled secondary translation views in other formats.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.aepdsm.api.morsel;

@@ -323,6 +323,11 @@ final class NativeAddressSpace implements ViewableSpace {
 
     /** Drops the map counts of the present pages of {@code [from, to)} and frees the owned ones. */
     private void releasePages(Region r, long from, long to) {
+        if (r.own == null) {
+            // given frames, all present: one range of map counts, whatever the number of pages
+            r.pool.release(r.frameOf(from), (to - from) / FRAME);
+            return;
+        }
         long unitFrames = r.pageSize.frames();
         for (long u = from; u < to; u += r.unitBytes()) {
             long f = r.frameOf(u);

@@ -23,7 +23,8 @@ import org.aepdsm.backend.os.ffm.MemoryFile;
  * file offsets. Free frames are holes in the file: free() and allocate() punch the block out
  * (FALLOC_FL_PUNCH_HOLE), which gives the memory back to the kernel and makes the block read as
  * zero through every mapping, even if a stale frames() slice wrote into it while it was free.
- * mapCounts[f] counts the address-space pages mapping frame f; a block with a mapped frame cannot
+ * mapCounts counts the address-space pages mapping each frame, as runs of equal count (a mapping of
+ * a morsel's million frames is one run, not a million counters); a block with a mapped frame cannot
  * be freed. All state changes hold the pool's monitor.
  */
 /**
@@ -42,16 +43,65 @@ final class NativeFramePool implements FramePool {
     private final MemoryFile file;
     private final FileMapping mapping;
     private final BuddyAllocator buddy;
-    private final int[] mapCounts;
+    private final FrameMapCounts mapCounts;
+    /** Frames of another process's pool file, attached: never allocated, freed or zeroed here. */
+    private final boolean borrowed;
     private boolean closed;
 
     NativeFramePool(NativeMachine machine, int node, MemoryFile file) {
+        this(machine, node, file, false);
+    }
+
+    private NativeFramePool(NativeMachine machine, int node, MemoryFile file, boolean borrowed) {
         this.machine = machine;
         this.node = node;
         this.file = file;
         this.mapping = FileMapping.map(file);
         this.buddy = new BuddyAllocator(file.description(), file.size() / PageSize.FRAME_BYTES);
-        this.mapCounts = new int[(int) buddy.frameCount()];
+        this.mapCounts = new FrameMapCounts(buddy.frameCount());
+        this.borrowed = borrowed;
+    }
+
+    /**
+     * A pool over another process's pool file in which exactly {@code runs} count as allocated (their
+     * bytes are kept: nothing is punched), so that address spaces can map those frames and no others.
+     * It refuses allocate and free with EPERM. The caller owns it and closes it; on failure the file
+     * is left open for the caller to close.
+     *
+     * @throws AepException EINVAL if a run leaves the file
+     */
+    static NativeFramePool borrowed(NativeMachine machine, MemoryFile file, List<FrameRun> runs) {
+        NativeFramePool p = new NativeFramePool(machine, 0, file, true);
+        try {
+            for (FrameRun r : runs) {
+                if (r.end() > p.buddy.frameCount()) {
+                    throw new AepException(Errno.EINVAL, "frames " + r.first() + ".." + (r.end() - 1) + " leave "
+                            + file.description() + " (frames 0.." + (p.buddy.frameCount() - 1) + ")");
+                }
+                for (long f = r.first(); f < r.end();) {
+                    int order = Math.min(Long.numberOfTrailingZeros(f | (1L << FramePool.MAX_ORDER)),
+                            63 - Long.numberOfLeadingZeros(r.end() - f));
+                    p.buddy.allocateAt(f, order);
+                    f += 1L << order;
+                }
+            }
+        } catch (AepException e) {
+            p.mapping.close();
+            throw e;
+        }
+        return p;
+    }
+
+    /** Whether the frames belong to another process's pool ({@link #borrowed}). */
+    boolean isBorrowed() {
+        return borrowed;
+    }
+
+    private void checkOwn(String what) {
+        if (borrowed) {
+            throw new AepException(Errno.EPERM, "frame pool " + name() + " belongs to another process: cannot "
+                    + what + " frames of it here");
+        }
     }
 
     @Override
@@ -83,6 +133,7 @@ final class NativeFramePool implements FramePool {
     @Override
     public synchronized long allocate(int order) {
         checkLive();
+        checkOwn("allocate");
         long f = buddy.allocate(order);
         return zeroOrUndo(f, order);
     }
@@ -90,6 +141,7 @@ final class NativeFramePool implements FramePool {
     @Override
     public synchronized long allocateAt(long frame, int order) {
         checkLive();
+        checkOwn("allocate");
         long f = buddy.allocateAt(frame, order);
         return zeroOrUndo(f, order);
     }
@@ -117,12 +169,12 @@ final class NativeFramePool implements FramePool {
     @Override
     public synchronized void free(long frame, int order) {
         checkLive();
+        checkOwn("free");
         buddy.checkBlock(frame, order);
-        for (long f = frame; f < frame + (1L << order); f++) {
-            if (mapCounts[(int) f] > 0) {
-                throw new AepException(Errno.EBUSY, "frame " + f + " of the block at frame " + frame
-                        + " is still mapped (" + mapCounts[(int) f] + " mappings)");
-            }
+        long mapped = mapCounts.firstMapped(frame, 1L << order);
+        if (mapped >= 0) {
+            throw new AepException(Errno.EBUSY, "frame " + mapped + " of the block at frame " + frame
+                    + " is still mapped (" + mapCounts.count(mapped) + " mappings)");
         }
         file.punchHole(frame * PageSize.FRAME_BYTES, PageSize.FRAME_BYTES << order);
         buddy.free(frame, order);
@@ -137,7 +189,7 @@ final class NativeFramePool implements FramePool {
     @Override
     public synchronized int mapCount(long frame) {
         checkLive();
-        return frame >= 0 && frame < mapCounts.length ? mapCounts[(int) frame] : 0;
+        return mapCounts.count(frame);
     }
 
     @Override
@@ -181,18 +233,12 @@ final class NativeFramePool implements FramePool {
 
     /** Counts one more mapping of each frame of the range (the caller checked it is allocated). */
     synchronized void retain(long frame, long count) {
-        for (long f = frame; f < frame + count; f++) {
-            mapCounts[(int) f]++;
-        }
+        mapCounts.retain(frame, count);
     }
 
     /** Counts one mapping less of each frame of the range. */
     synchronized void release(long frame, long count) {
-        for (long f = frame; f < frame + count; f++) {
-            if (mapCounts[(int) f] > 0) {
-                mapCounts[(int) f]--;
-            }
-        }
+        mapCounts.release(frame, count);
     }
 
     /**

@@ -67,6 +67,8 @@ public final class NativeMachine implements MemoryBackend {
     private final NativeSubtreeSupport subtrees = new NativeSubtreeSupport(this);
     private final Map<Long, NativeAddressSpace> spaces = new ConcurrentSkipListMap<>();
     private final List<NativeSharedPool> sharedPools = new ArrayList<>();
+    /** Pools over other processes' pool files, one per attached morsel; closed on shutdown. */
+    private final List<NativeFramePool> borrowedPools = new ArrayList<>();
     private final AtomicLong nextSpaceId = new AtomicLong(1);
     private volatile boolean active = true;
 
@@ -276,6 +278,11 @@ public final class NativeMachine implements MemoryBackend {
         return active;
     }
 
+    /** Where named shared pools live. */
+    Path shmDirectory() {
+        return settings.shmDirectory();
+    }
+
     /** The machine's pagemap reader. */
     Pagemap pagemap() {
         return pagemap;
@@ -315,23 +322,41 @@ public final class NativeMachine implements MemoryBackend {
         sharedPools.remove(shared);
     }
 
+    /** Keeps a borrowed pool until shutdown; closes it and throws ESTALE if the machine is shut down. */
+    synchronized void adoptBorrowed(NativeFramePool borrowed) {
+        if (!active) {
+            borrowed.close();
+            checkActive();
+        }
+        borrowedPools.add(borrowed);
+    }
+
+    synchronized void forgetBorrowed(NativeFramePool borrowed) {
+        borrowedPools.remove(borrowed);
+    }
+
     /**
      * Makes everything this machine handed out stale and releases its memory: address spaces,
      * shared pools (their files stay), the key, the pool. Idempotent.
      */
     public void shutdown() {
         List<NativeSharedPool> pools;
+        List<NativeFramePool> borrowed;
         synchronized (this) {
             if (!active) {
                 return;
             }
             active = false;
             pools = new ArrayList<>(sharedPools);
+            borrowed = new ArrayList<>(borrowedPools);
         }
         for (NativeAddressSpace s : new ArrayList<>(spaces.values())) {
             s.close();
         }
         for (NativeSharedPool p : pools) {
+            p.close();
+        }
+        for (NativeFramePool p : borrowed) {
             p.close();
         }
         domain.close();

@@ -15,6 +15,7 @@ import org.aepdsm.api.memory.MapMode;
 import org.aepdsm.api.memory.Mapping;
 import org.aepdsm.api.memory.PageSize;
 import org.aepdsm.api.memory.Protection;
+import org.aepdsm.api.memory.SubtreeExport;
 import org.aepdsm.api.memory.SubtreeSet;
 
 /**
@@ -33,8 +34,15 @@ import org.aepdsm.api.memory.SubtreeSet;
  * set through {@link #protect} are kept in the model only (the object's mappings are not keyed);
  * rights are applied to every linked mapping with {@code mprotect}.
  *
+ * <p>Other processes: {@link #export()} names the blocks as runs of the pool file reached through
+ * {@code /proc/<pid>/fd/<n>} and pins the set (close and resize are EBUSY until {@link #unexport()}),
+ * since the pool would otherwise hand the frames to someone else while another process maps them. A
+ * set made by {@link #attached} is the other side: its pool is a borrowed view of the exporter's pool
+ * file in which only the exported blocks exist, so it links with the same one {@code mmap} per run;
+ * it never frees or resizes them, and closing it closes only the borrowed pool.
+ *
  * <p>Thread-safety: all methods may be called from any thread (one lock per set). Ownership: the
- * creator owns the set; the set owns its blocks.
+ * creator owns the set; the set owns its blocks (a borrowed set owns its borrowed pool).
  */
 final class NativeSubtreeSet implements SubtreeSet {
     static final long CHUNK_BYTES = PageSize.SIZE_2M.bytes();
@@ -48,17 +56,44 @@ final class NativeSubtreeSet implements SubtreeSet {
     private final NativeMachine machine;
     private final NativeFramePool pool;
     private final Protection initial;
+    /** The exporting process of an attached set, or -1 for a set built here. */
+    private final long lender;
     private final Map<NativeAddressSpace, Long> links = new LinkedHashMap<>();
     private long[] chunkFrame = new long[16];
     private int chunks;
     /** Per 4 KiB page: the leader's rights and key as entry bits (P, RW, NX, pkey); null until a protect. */
     private long[] rights;
+    /** Non-null while exported (pinned). */
+    private SubtreeExport export;
     private boolean closed;
 
     NativeSubtreeSet(NativeMachine machine, NativeFramePool pool, Protection initial) {
+        this(machine, pool, initial, -1);
+    }
+
+    private NativeSubtreeSet(NativeMachine machine, NativeFramePool pool, Protection initial, long lender) {
         this.machine = machine;
         this.pool = pool;
         this.initial = initial;
+        this.lender = lender;
+    }
+
+    /**
+     * The set over the blocks of {@code runs} in a borrowed pool (see {@link NativeFramePool#borrowed});
+     * the runs are whole, aligned 2 MiB blocks (checked by the caller).
+     */
+    static NativeSubtreeSet attached(NativeMachine machine, NativeFramePool borrowed, List<FrameRun> runs,
+            Protection protection, long lender) {
+        NativeSubtreeSet set = new NativeSubtreeSet(machine, borrowed, protection, lender);
+        for (FrameRun r : runs) {
+            for (long f = r.first(); f < r.end(); f += 512) {
+                if (set.chunks == set.chunkFrame.length) {
+                    set.chunkFrame = Arrays.copyOf(set.chunkFrame, set.chunks * 2);
+                }
+                set.chunkFrame[set.chunks++] = f;
+            }
+        }
+        return set;
     }
 
     static void checkSize(long size) {
@@ -277,6 +312,11 @@ final class NativeSubtreeSet implements SubtreeSet {
     public synchronized void resize(long newSize) {
         checkUsable();
         checkSize(newSize);
+        if (lender >= 0) {
+            throw new AepException(Errno.EPERM, "the object's frames belong to process " + lender
+                    + "; only that process resizes it");
+        }
+        checkNotExported("resizing");
         prune();
         if (!links.isEmpty()) {
             throw new AepException(Errno.EBUSY, "the object is mapped in address space(s) " + linkedIds()
@@ -309,8 +349,52 @@ final class NativeSubtreeSet implements SubtreeSet {
             throw new AepException(Errno.EBUSY, "the object is mapped in address space(s) " + linkedIds()
                     + "; unmap it before freeing it");
         }
-        shrink(0);
+        checkNotExported("freeing");
+        if (lender >= 0) {
+            chunks = 0;
+            machine.forgetBorrowed(pool);
+            pool.close();
+        } else {
+            shrink(0);
+        }
         closed = true;
+    }
+
+    @Override
+    public synchronized SubtreeExport export() {
+        checkUsable();
+        if (export == null) {
+            export = new SubtreeExport(pool.file().processPath(), frameRuns());
+        }
+        return export;
+    }
+
+    @Override
+    public synchronized void unexport() {
+        checkUsable();
+        export = null;
+    }
+
+    @Override
+    public synchronized boolean exported() {
+        return export != null && !isClosed();
+    }
+
+    @Override
+    public long ownerProcess() {
+        return lender >= 0 ? lender : ProcessHandle.current().pid();
+    }
+
+    /** The pool the frames are in (a borrowed pool for an attached set). */
+    NativeFramePool frameRunsPool() {
+        return pool;
+    }
+
+    private void checkNotExported(String what) {
+        if (export != null) {
+            throw new AepException(Errno.EBUSY, "the object is exported to other processes as " + export.handle()
+                    + "; unexport it before " + what + " it");
+        }
     }
 
     private NativeAddressSpace checkLinkable(AddressSpace space, long address, Protection protection) {

@@ -4,12 +4,13 @@ import org.aepdsm.api.AepException;
 import org.aepdsm.api.Errno;
 import org.aepdsm.api.memory.PageSize;
 import org.aepdsm.api.memory.Protection;
+import org.aepdsm.api.memory.SubtreeExport;
 import org.aepdsm.api.memory.SubtreeSet;
 import org.aepdsm.api.memory.SubtreeSupport;
 
 /**
- * Builds {@link NativeSubtreeSet}s: objects as ranges of the node's pool file. Thread-safe; the
- * caller owns each set.
+ * Builds {@link NativeSubtreeSet}s: objects as ranges of the node's pool file, and attaches those
+ * other processes exported. Thread-safe; the caller owns each set.
  */
 final class NativeSubtreeSupport implements SubtreeSupport {
     private final NativeMachine machine;
@@ -37,5 +38,27 @@ final class NativeSubtreeSupport implements SubtreeSupport {
         NativeSubtreeSet set = new NativeSubtreeSet(machine, pool, protection);
         set.grow((int) (size / NativeSubtreeSet.CHUNK_BYTES));
         return set;
+    }
+
+    /**
+     * Opens the exporter's pool file ({@link ExportedPoolFile}), makes a borrowed pool in which only the
+     * exported blocks exist, and a set over them. Nothing stays open if a step fails.
+     */
+    @Override
+    public SubtreeSet attach(SubtreeExport export, Protection protection) {
+        machine.checkActive();
+        if (protection == null) {
+            throw new AepException(Errno.EINVAL, "protection is required");
+        }
+        ExportedPoolFile.Opened opened = ExportedPoolFile.open(export, machine.shmDirectory());
+        NativeFramePool borrowed;
+        try {
+            borrowed = NativeFramePool.borrowed(machine, opened.file(), export.runs());
+        } catch (AepException e) {
+            opened.file().close();
+            throw e;
+        }
+        machine.adoptBorrowed(borrowed);
+        return NativeSubtreeSet.attached(machine, borrowed, export.runs(), protection, opened.lender());
     }
 }

@@ -90,6 +90,34 @@ public final class MemoryFile implements AutoCloseable {
     }
 
     /**
+     * Opens, read-write, the memory file another process exported: {@code /proc/<pid>/fd/<n>} of its
+     * {@code memfd} (the kernel lets the same user, or root, open another process's descriptors), or
+     * a {@code /dev/shm} file. The caller has checked that the path names memory, not a disk file.
+     *
+     * @throws AepException ENOENT naming the path if the process or descriptor is gone, EACCES if the
+     *                      kernel refuses, EINVAL if the size is not a positive multiple of 4096
+     */
+    public static MemoryFile reopen(Path path) {
+        int fd = Posix.tryOpen(path.toString(), Posix.O_RDWR | Posix.O_CLOEXEC, 0);
+        if (fd == -2) {
+            throw new AepException(Errno.ENOENT, "memory file " + path + " does not exist (its process exited "
+                    + "or closed it)");
+        }
+        if (fd < 0) {
+            throw Posix.failure("open(\"" + path + "\", O_RDWR)", -fd);
+        }
+        long size;
+        try {
+            size = Posix.lseek(fd, 0, Posix.SEEK_END);
+            checkSize(size, path.toString());
+        } catch (AepException e) {
+            Posix.close(fd);
+            throw e;
+        }
+        return new MemoryFile(fd, size, path.toString());
+    }
+
+    /**
      * Opens a memory device such as {@code /dev/dax0.0}; {@code size} bytes of it are used.
      *
      * @throws AepException ENODEV naming the path if the device is missing, EINVAL for a bad size
@@ -124,6 +152,16 @@ public final class MemoryFile implements AutoCloseable {
     /** {@code memfd:<name>} or the path. */
     public String description() {
         return description;
+    }
+
+    /**
+     * The path through which another process of the same user opens this very file:
+     * {@code /proc/<this pid>/fd/<descriptor>}.
+     *
+     * @throws AepException ESTALE once closed
+     */
+    public String processPath() {
+        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd();
     }
 
     /** Whether the descriptor is still open. */
