@@ -29,6 +29,7 @@ import org.aepdsm.api.memory.Translation;
 import org.aepdsm.api.memory.ViewableSpace;
 import org.aepdsm.api.paging.PageMap;
 import org.aepdsm.api.paging.PlacementPolicy;
+import org.aepdsm.backend.os.ffm.MemoryFile;
 import org.aepdsm.backend.os.ffm.Reservation;
 
 /*
@@ -101,6 +102,10 @@ final class NativeAddressSpace implements ViewableSpace {
     private final TreeMap<Long, Long> privateFrames = new TreeMap<>();
     /** Units of privateFrames whose frame another member may share: mapped read-only, copied on the first store. */
     private final TreeSet<Long> privateCow = new TreeSet<>();
+    /** While this new member is mirrored: its mapping call (1-based) that fails by injection, or -1; write lock held. */
+    private int mirrorFaultAt = -1;
+    /** Mapping calls made so far while mirroring into this new member; write lock held. */
+    private int mirrorCalls;
     private final LongAdder accesses = new LongAdder();
     private final LongAdder faults = new LongAdder();
     private final LongAdder copies = new LongAdder();
@@ -920,7 +925,9 @@ final class NativeAddressSpace implements ViewableSpace {
         lock.writeLock().lock();
         try {
             checkLive();
-            NativeAddressSpace view = machine.newView(this, reservation.size());
+            int fault = machine.takeViewFault();
+            NativeAddressSpace view = machine.newView(this, reservation.size(), fault == 0);
+            view.mirrorFaultAt = fault;
             try {
                 view.mirror(this);
             } catch (AepException e) {
@@ -943,7 +950,7 @@ final class NativeAddressSpace implements ViewableSpace {
     private void mirror(NativeAddressSpace source) {
         for (Region r : regions.values()) {
             if (r.firstFrame >= 0) {
-                reservation.mapFile(r.start - base, r.length, r.pool.file(), r.firstFrame * FRAME,
+                mirrorFile(r.start - base, r.length, r.pool.file(), r.firstFrame * FRAME,
                         r.kernelRights(r.start), r.mode == MapMode.SHARED);
             }
             if (r.own != null) {
@@ -975,15 +982,24 @@ final class NativeAddressSpace implements ViewableSpace {
                 continue;
             }
             if (runBytes > 0) {
-                reservation.mapFile(runUnit - base, runBytes, pool.file(), runFrame * FRAME, rights, true);
+                mirrorFile(runUnit - base, runBytes, pool.file(), runFrame * FRAME, rights, true);
             }
             runUnit = u;
             runFrame = f;
             runBytes = r.unitBytes();
         }
         if (runBytes > 0) {
-            reservation.mapFile(runUnit - base, runBytes, pool.file(), runFrame * FRAME, rights, true);
+            mirrorFile(runUnit - base, runBytes, pool.file(), runFrame * FRAME, rights, true);
         }
+    }
+
+    /** One mapping call of {@link #mirror}; the injected fault of {@link NativeMachine#failNextViewAt} strikes here. */
+    private void mirrorFile(long offset, long length, MemoryFile file, long fileOffset, Protection rights,
+            boolean shared) {
+        if (++mirrorCalls == mirrorFaultAt) {
+            throw new AepException(Errno.ENOMEM, "mmap call " + mirrorCalls + " of the view refused (injected fault)");
+        }
+        reservation.mapFile(offset, length, file, fileOffset, rights, shared);
     }
 
     /** Undoes a view whose mirroring failed: nothing of the group refers to it yet. */

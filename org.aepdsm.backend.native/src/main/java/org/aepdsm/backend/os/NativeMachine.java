@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.aepdsm.api.AepException;
@@ -70,6 +71,8 @@ public final class NativeMachine implements MemoryBackend {
     /** Pools over other processes' pool files, one per attached morsel; closed on shutdown. */
     private final List<NativeFramePool> borrowedPools = new ArrayList<>();
     private final AtomicLong nextSpaceId = new AtomicLong(1);
+    /** The kernel call at which the next view creation fails (see {@link #failNextViewAt}), or -1. */
+    private final AtomicInteger viewFault = new AtomicInteger(-1);
     private volatile boolean active = true;
 
     /**
@@ -298,12 +301,16 @@ public final class NativeMachine implements MemoryBackend {
      * A new, listed member of {@code source}'s view group on a fresh reservation of {@code size} bytes
      * (the caller fills it).
      *
+     * @param injectedFault fail as if the kernel refused the reservation
      * @throws AepException {@code ENOMEM} when the range cannot be reserved
      */
-    synchronized NativeAddressSpace newView(NativeAddressSpace source, long size) {
+    synchronized NativeAddressSpace newView(NativeAddressSpace source, long size, boolean injectedFault) {
         checkActive();
         Reservation r;
         try {
+            if (injectedFault) {
+                throw new AepException(Errno.ENOMEM, "mmap of " + size + " bytes refused (injected fault)");
+            }
             r = Reservation.reserve(size);
         } catch (AepException e) {
             throw new AepException(Errno.ENOMEM, "cannot reserve " + size + " bytes for a view of address space "
@@ -312,6 +319,29 @@ public final class NativeMachine implements MemoryBackend {
         NativeAddressSpace s = source.viewOn(nextSpaceId.getAndIncrement(), r);
         spaces.put(s.id(), s);
         return s;
+    }
+
+    /**
+     * Fault injection for tests, off by default and not reachable from configuration: the next view
+     * creation ({@link org.aepdsm.api.memory.ViewableSpace#createView()}) on this machine fails with
+     * {@code ENOMEM} at its {@code call}-th kernel mapping call, as when the kernel runs out of memory
+     * or of mappings there: 0 is the reservation of the view's range, 1, 2, ... are the {@code mmap}
+     * calls that mirror the source into it. That creation consumes the setting; one with fewer calls
+     * succeeds. Real memory is never exhausted, so the JVM is not put at risk.
+     *
+     * @param call the failing call, or -1 to disarm
+     * @throws AepException EINVAL if {@code call} is below -1
+     */
+    public void failNextViewAt(int call) {
+        if (call < -1) {
+            throw new AepException(Errno.EINVAL, "kernel call " + call + " of a view creation is below -1");
+        }
+        viewFault.set(call);
+    }
+
+    /** The injected failing call for a view creation that starts now, or -1; disarms the setting. */
+    int takeViewFault() {
+        return viewFault.getAndSet(-1);
     }
 
     void forget(NativeAddressSpace space) {
