@@ -247,7 +247,7 @@ final class NativeFramePool implements FramePool {
      */
     synchronized void releaseOwned(long frame, int order) {
         release(frame, 1L << order);
-        if (mapCounts[(int) frame] == 0) {
+        if (mapCounts.firstMapped(frame, 1L << order) < 0) {
             freeOwned(frame, order);
         }
     }
