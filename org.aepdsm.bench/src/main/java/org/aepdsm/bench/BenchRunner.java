@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -16,11 +17,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.aepdsm.api.AepException;
 import org.aepdsm.api.Errno;
 import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.api.memory.MemoryBackend;
 
 /**
  * Runs benchmarks as the original programs run: the entry-mode lines, the benchmark's pre-INIT lines, INIT unless
@@ -62,7 +65,13 @@ public final class BenchRunner {
     public RunReport run(String name, List<String> args, boolean peersByDefault, PrintStream out) {
         BenchmarkRun run = BenchmarkKind.named(name).parse(args);
         CommonOptions o = run.options();
-        ShadowEntry entry = EntryChoice.select(entries.get(), o.direct(), o.entry());
+        List<EntryChoice.Candidate> candidates = entries.get();
+        ShadowEntry entry = EntryChoice.select(candidates, o.direct(), o.entry());
+        if (run instanceof TransferBench t && t.processes() > 1) {
+            Map<String, Object> props = candidates.stream().filter(c -> c.entry() == entry).findFirst()
+                    .map(EntryChoice.Candidate::properties).orElse(Map.of());
+            t.placeOn(props, RuntimeChild::runtimeCommand);
+        }
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream tee = new PrintStream(new Tee(out, captured), true, StandardCharsets.UTF_8);
         Measurement ours;
@@ -105,6 +114,76 @@ public final class BenchRunner {
         out.println(png != null ? "chart: " + png : "chart: unavailable (" + chartProblem + ")");
         out.flush();
         return report;
+    }
+
+    /**
+     * The receiver side of {@code transfer_bench --processes 2}, run in the child runtime:
+     * {@code transfer_receiver <hops> <object_size> --src=N --dst=N --pool=NAME --tcp-port=P}. Waits for the entry
+     * over that pool on the native backend, never INITs (the sender's process formatted the pool).
+     *
+     * @throws AepException EINVAL for bad arguments, EBUSY when the entry does not come, EIO when the run fails
+     */
+    public String receive(List<String> args) {
+        long hops = -1;
+        long size = -1;
+        long src = -1;
+        long dst = -1;
+        long port = -1;
+        String pool = null;
+        for (String a : args) {
+            if (a.startsWith("--src=")) {
+                src = CArgs.strtoul(a.substring(6), "src");
+            } else if (a.startsWith("--dst=")) {
+                dst = CArgs.strtoul(a.substring(6), "dst");
+            } else if (a.startsWith("--pool=") && a.length() > 7) {
+                pool = a.substring(7);
+            } else if (a.startsWith("--tcp-port=")) {
+                port = CArgs.strtoul(a.substring(11), "tcp-port");
+            } else if (hops < 0 && !a.startsWith("-")) {
+                hops = CArgs.strtoul(a, "hops");
+            } else if (size < 0 && !a.startsWith("-")) {
+                size = CArgs.strtoul(a, "object_size");
+            } else {
+                throw CArgs.refuse("usage: transfer_receiver <hops> <object_size> --src=N --dst=N --pool=NAME "
+                        + "--tcp-port=P (unexpected '" + a + "')");
+            }
+        }
+        if (hops <= 0 || hops > Integer.MAX_VALUE || size <= 0 || src <= 0 || dst <= 0 || src == dst
+                || src > Integer.MAX_VALUE || dst > Integer.MAX_VALUE || pool == null || port <= 0 || port > 65535) {
+            throw CArgs.refuse("usage: transfer_receiver <hops> <object_size> --src=N --dst=N --pool=NAME "
+                    + "--tcp-port=P (got " + String.join(" ", args) + ")");
+        }
+        ShadowEntry entry = awaitEntry("native", pool, Duration.ofSeconds(60));
+        return CrossProcessTransfer.receive(entry, (int) hops, size, (int) src, (int) dst, (int) port);
+    }
+
+    /**
+     * Waits, within {@code timeout}, for a registered non-direct entry on {@code backend} (and over {@code pool},
+     * unless null).
+     *
+     * @throws AepException EBUSY when none comes in time
+     */
+    public ShadowEntry awaitEntry(String backend, String pool, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (EntryChoice.Candidate c : entries.get()) {
+                if (!c.isDirect() && backend.equals(String.valueOf(c.properties().get(MemoryBackend.ID_PROPERTY)))
+                        && (pool == null || pool.equals(String.valueOf(c.properties().get(
+                                TransferBench.POOL_PROPERTY))))) {
+                    return c.entry();
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AepException(Errno.EBUSY, "no shadow entry on backend " + backend
+                        + (pool == null ? "" : " over pool " + pool) + " within " + timeout.toSeconds() + " s");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AepException(Errno.EBUSY, "interrupted while waiting for an entry on backend " + backend);
+            }
+        }
     }
 
     /**

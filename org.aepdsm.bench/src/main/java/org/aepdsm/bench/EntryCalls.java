@@ -24,6 +24,11 @@ public final class EntryCalls {
         this.entry = entry;
     }
 
+    /** The entry called. */
+    public ShadowEntry entry() {
+        return entry;
+    }
+
     /** MALLOC; returns the handle. */
     public long malloc(int client, long size, int refs) {
         long h = entry.call(ShadowEntry.MALLOC, client, size, refs, 0);

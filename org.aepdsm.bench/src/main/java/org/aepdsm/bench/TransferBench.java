@@ -4,8 +4,13 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 
+import org.aepdsm.api.AepException;
+import org.aepdsm.api.Errno;
 import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.api.memory.MemoryBackend;
 import org.aepdsm.bench.internal.PoolBytes;
 
 /**
@@ -31,7 +36,7 @@ import org.aepdsm.bench.internal.PoolBytes;
  */
 public final class TransferBench implements BenchmarkRun {
     static final String USAGE = "Usage: transfer_bench [rounds [object_size [tree_depth]]] "
-            + "[--mode=all|single|tree] [--src=N] [--dst=N] [--entry=0xaddr] [--skip-init]";
+            + "[--mode=all|single|tree] [--src=N] [--dst=N] [--processes 1|2] [--entry=0xaddr] [--skip-init]";
     static final int MAX_TREE_DEPTH = 20;
     /** Most untimed warm-up rounds before each timed phase. */
     static final int WARMUP_ROUNDS = 20000;
@@ -39,9 +44,9 @@ public final class TransferBench implements BenchmarkRun {
     static final long MAGIC = 0xaed5000000000001L;
     static final long TREE_NODE_BYTES = 48;
     private static final long USER_METADATA_BYTES = 16;
-    private static final long OFF_MAGIC = 16;
-    private static final long OFF_SEQ = 24;
-    private static final long OFF_SUM = 32;
+    static final long OFF_MAGIC = 16;
+    static final long OFF_SEQ = 24;
+    static final long OFF_SUM = 32;
     private static final long OFF_LEFT = 0;
     private static final long OFF_RIGHT = 8;
     private static final long OFF_INDEX = 16;
@@ -55,6 +60,9 @@ public final class TransferBench implements BenchmarkRun {
     int src = 1;
     int dst = 2;
     String mode = "all";
+    int processes = 1;
+    private String sharedPool;
+    private List<String> runtimeCommand;
 
     private TransferBench(List<String> args) {
         this.args = List.copyOf(args);
@@ -68,11 +76,22 @@ public final class TransferBench implements BenchmarkRun {
     public static TransferBench parse(List<String> args) {
         TransferBench b = new TransferBench(args);
         int positional = 0;
-        for (String a : args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
             if (b.options.accept(a)) {
                 continue;
             }
-            if (a.startsWith("--mode=")) {
+            if (a.equals("--processes") || a.startsWith("--processes=")) {
+                if (a.equals("--processes") && i + 1 == args.size()) {
+                    throw CArgs.refuse("--processes needs a value (1 or 2)");
+                }
+                String v = a.equals("--processes") ? args.get(++i) : a.substring("--processes=".length());
+                long n = CArgs.strtoul(v, "processes");
+                if (n != 1 && n != 2) {
+                    throw CArgs.refuse("--processes must be 1 or 2, not " + v);
+                }
+                b.processes = (int) n;
+            } else if (a.startsWith("--mode=")) {
                 String m = a.substring("--mode=".length());
                 if (!m.equals("all") && !m.equals("single") && !m.equals("tree")) {
                     throw CArgs.refuse("invalid mode: " + m);
@@ -106,8 +125,46 @@ public final class TransferBench implements BenchmarkRun {
         if (b.src <= 0 || b.dst <= 0 || b.src == b.dst) {
             throw CArgs.refuse("src and dst must be positive and different");
         }
+        if (b.processes == 2 && !b.mode.equals("single")) {
+            throw CArgs.refuse("--processes 2 runs only the single-object ping-pong: add --mode=single (mode is "
+                    + b.mode + ")");
+        }
         return b;
     }
+
+    /** How many OS processes the single-object ping-pong runs in (1 or 2). */
+    public int processes() {
+        return processes;
+    }
+
+    /**
+     * Checks that the entry a two-process run would use sits on a pool other processes can map, and remembers that
+     * pool and the command that starts the receiver's runtime.
+     *
+     * @param entryProperties the chosen entry's service properties ({@code aepdsm.backend}, {@code aepdsm.pool})
+     * @param runtimeCommand  supplies the command that starts a runtime; asked only when the check passes
+     * @throws AepException EINVAL when the entry is not on the native backend or names no pool,
+     *                                     ENOENT when no runtime jar is found
+     */
+    public void placeOn(Map<String, Object> entryProperties,
+            Supplier<List<String>> runtimeCommand) {
+        Object backend = entryProperties.get(MemoryBackend.ID_PROPERTY);
+        if (!"native".equals(String.valueOf(backend))) {
+            throw new AepException(Errno.EINVAL, "transfer_bench --processes 2: "
+                    + "the active backend is " + (backend == null ? "unknown" : backend) + ", whose pool is not "
+                    + "shared across processes; run aep:use native first");
+        }
+        Object pool = entryProperties.get(POOL_PROPERTY);
+        if (pool == null || String.valueOf(pool).isBlank()) {
+            throw new AepException(Errno.EINVAL, "transfer_bench --processes 2: "
+                    + "the shadow entry names no shared pool (service property " + POOL_PROPERTY + ")");
+        }
+        this.sharedPool = String.valueOf(pool);
+        this.runtimeCommand = List.copyOf(runtimeCommand.get());
+    }
+
+    /** The entry's service property naming its pool. */
+    static final String POOL_PROPERTY = "aepdsm.pool";
 
     private static int intArg(String text, String name) {
         long v = CArgs.strtoul(text, name);
@@ -166,6 +223,9 @@ public final class TransferBench implements BenchmarkRun {
         long obj = calls.malloc(src, objectSize, 0);
         bytes.zero(obj, USER_METADATA_BYTES, objectSize - USER_METADATA_BYTES);
         bytes.setLong(obj, OFF_MAGIC, MAGIC);
+        if (processes == 2) {
+            return singleAcrossProcesses(calls, obj, out);
+        }
         String forward = "single-object send failed: " + src + " -> " + dst;
         String back = "single-object send failed: " + dst + " -> " + src;
         int[] round = new int[1];
@@ -191,6 +251,36 @@ public final class TransferBench implements BenchmarkRun {
         out.flush();
         return List.of(Figure.lower("single-object latency", latency, "ns/transfer"),
                 Figure.higher("single-object throughput", transfers / 1000000.0 / seconds, "Mtransfers/sec"));
+    }
+
+    private List<Figure> singleAcrossProcesses(EntryCalls calls, long obj, PrintStream out) {
+        if (sharedPool == null) {
+            throw new IllegalStateException("placeOn was not called before a two-process run");
+        }
+        out.println("single-object: receiver (client " + dst + ") in a child runtime process on native pool "
+                + sharedPool + "; this process is the sender (client " + src + ")");
+        out.flush();
+        CrossProcessTransfer.Result r;
+        try {
+            r = CrossProcessTransfer.send(calls.entry(), obj, objectSize, src, dst, warmupRounds(), rounds,
+                    sharedPool, runtimeCommand);
+        } finally {
+            calls.free(src, obj);
+        }
+        double seconds = r.poolNanos() / 1e9;
+        double transfers = rounds * 2.0;
+        double latency = seconds * 1000000000.0 / transfers;
+        out.println("[single-object]");
+        out.println("  rounds = " + rounds);
+        out.println("  object_size = " + Long.toUnsignedString(objectSize));
+        out.println(String.format(Locale.ROOT, "  transfers = %.0f", transfers));
+        out.println(String.format(Locale.ROOT, "  time = %.6f s", seconds));
+        out.println(String.format(Locale.ROOT, "  throughput = %.6f Mtransfers/sec", transfers / 1000000.0 / seconds));
+        out.println(String.format(Locale.ROOT, "  latency = %.2f ns/transfer", latency));
+        CrossProcessTransfer.print(out, r, rounds, objectSize, src, dst, sharedPool);
+        return List.of(Figure.lower("single-object latency", latency, "ns/transfer"),
+                Figure.higher("single-object throughput", transfers / 1000000.0 / seconds, "Mtransfers/sec"),
+                Figure.lower("tcp loopback latency (2 processes)", r.tcpNanos() / transfers, "ns/transfer"));
     }
 
     /**

@@ -6,10 +6,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.api.memory.MemoryBackend;
 import org.aepdsm.bench.BenchRunner;
 import org.aepdsm.bench.EntryChoice;
 import org.aepdsm.bench.PeerLauncher;
 import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -30,6 +32,12 @@ import org.osgi.service.metatype.annotations.Designate;
 public final class BenchCommands {
     private final List<EntryChoice.Candidate> entries = new CopyOnWriteArrayList<>();
     private volatile BenchCommand command;
+    private volatile BenchRunner runner;
+    private final SelectedBackend backends = new SelectedBackend(() -> this.configAdmin, () -> this.runner);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ConfigurationAdmin configAdmin;
 
     @Activate
     @Modified
@@ -39,8 +47,29 @@ public final class BenchCommands {
                 : Path.of(config.peerCache());
         PeerLauncher launcher = new PeerLauncher(cache, List.of("-Xmx" + config.peerHeap()),
                 config.peerTimeoutSeconds());
-        command = new BenchCommand(new BenchRunner(() -> List.copyOf(entries), launcher,
-                Path.of(config.outputDir()), config.progressSeconds() * 1000));
+        runner = new BenchRunner(() -> List.copyOf(entries), launcher, Path.of(config.outputDir()),
+                config.progressSeconds() * 1000);
+        command = new BenchCommand(runner, backends);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedBackend")
+    void addBackend(MemoryBackend backend, Map<String, Object> properties) {
+        backends.seen(idOf(backend, properties), Boolean.parseBoolean(String.valueOf(
+                properties.get("aepdsm.active"))));
+    }
+
+    void updatedBackend(MemoryBackend backend, Map<String, Object> properties) {
+        addBackend(backend, properties);
+    }
+
+    void removeBackend(MemoryBackend backend, Map<String, Object> properties) {
+        backends.gone(idOf(backend, properties));
+    }
+
+    private static String idOf(MemoryBackend backend, Map<String, Object> properties) {
+        Object id = properties.get(MemoryBackend.ID_PROPERTY);
+        return id != null ? id.toString() : backend.id();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -59,7 +88,8 @@ public final class BenchCommands {
             + "writes results JSON and a PNG chart")
     public String bench(
             @Descriptor("benchmark name or 'suite', then its arguments, e.g. threadtest 16 1000 100000 0 8; options "
-                    + "--entry=0xADDR --skip-init --direct --peers|--no-peers --out=DIR")
+                    + "--entry=0xADDR --skip-init --direct --peers|--no-peers --out=DIR; transfer_bench --processes 2 "
+                    + "(native); suite --backends=sim,native")
             Object... words) {
         return command.bench(System.out, words);
     }
