@@ -140,10 +140,12 @@ public final class BenchCommand {
         String original = backends.active();
         Map<String, List<RunReport>> byBackend = new LinkedHashMap<>();
         Map<String, String> failures = new LinkedHashMap<>();
+        String requested = original;
         try {
             for (String id : ids) {
                 out.println("##### backend " + id + " #####");
                 out.flush();
+                requested = id;
                 backends.use(id);
                 try {
                     byBackend.put(id, runner.suite(rest, out));
@@ -157,7 +159,8 @@ public final class BenchCommand {
                 }
             }
         } finally {
-            if (original != null && !original.equals(backends.active())) {
+            // A switch that failed half-way still left its selection in the configuration, so restore by request.
+            if (original != null && !original.equals(requested)) {
                 out.println("##### restoring backend " + original + " #####");
                 out.flush();
                 backends.use(original);
