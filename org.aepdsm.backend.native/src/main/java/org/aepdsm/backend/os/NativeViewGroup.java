@@ -8,6 +8,7 @@ import org.aepdsm.api.Errno;
 import org.aepdsm.api.memory.MapMode;
 import org.aepdsm.api.memory.Mapping;
 import org.aepdsm.api.memory.PageSize;
+import org.aepdsm.backend.common.AddressRanges;
 
 /**
  * The views of one native address space: the member spaces (each its own reservation of this

@@ -9,6 +9,7 @@ import org.aepdsm.api.memory.MapMode;
 import org.aepdsm.api.memory.Mapping;
 import org.aepdsm.api.memory.PageSize;
 import org.aepdsm.api.memory.Protection;
+import org.aepdsm.backend.common.AddressRanges;
 import org.aepdsm.backend.sim.paging.PageTable;
 import org.aepdsm.backend.sim.paging.Pte;
 import org.aepdsm.backend.sim.phys.PhysicalMemory;
