@@ -5,10 +5,11 @@ import java.util.List;
 
 import org.aepdsm.api.AepException;
 import org.aepdsm.api.Errno;
-import org.aepdsm.api.memory.MapMode;
 import org.aepdsm.api.memory.Mapping;
 import org.aepdsm.api.memory.PageSize;
 import org.aepdsm.api.memory.Protection;
+import org.aepdsm.backend.common.AddressRanges;
+import org.aepdsm.backend.common.CopyOnWriteRanges;
 import org.aepdsm.backend.sim.paging.PageTable;
 import org.aepdsm.backend.sim.paging.Pte;
 import org.aepdsm.backend.sim.phys.PhysicalMemory;
@@ -350,42 +351,8 @@ final class SimViewGroup {
 
     /** UNSHARE and SHARE at the backend: see {@link org.aepdsm.api.memory.ViewableSpace#setCopyOnWrite}. */
     void setCopyOnWrite(SimAddressSpace space, long address, long length, boolean cow, List<Mapping> mappings) {
-        if (members.size() > 1) {
-            throw new AepException(Errno.EPERM, "address space " + space.id() + " has " + (members.size() - 1)
-                    + " other view(s); copy-on-write ranges change only while it has none");
-        }
-        String range = "0x" + Long.toHexString(address) + "+" + length;
-        if ((address & (PageSize.FRAME_BYTES - 1)) != 0) {
-            throw new AepException(Errno.EINVAL, "address 0x" + Long.toHexString(address) + " is not aligned to 4096");
-        }
-        if (length <= 0 || (length & (PageSize.FRAME_BYTES - 1)) != 0) {
-            throw new AepException(Errno.EINVAL, "length " + length + " is not a positive multiple of 4096");
-        }
-        if (address < space.base() || address >= space.limit() || length > space.limit() - address) {
-            throw new AepException(Errno.EINVAL, "range " + range + " leaves address space " + space.id());
-        }
+        List<Mapping> hit = CopyOnWriteRanges.checkChange(space, members.size() - 1, address, length, cow, mappings);
         long end = address + length;
-        List<Mapping> hit = new ArrayList<>();
-        for (Mapping m : mappings) {
-            if (m.start() < end && m.end() > address) {
-                hit.add(m);
-            }
-        }
-        if (hit.isEmpty()) {
-            throw new AepException(Errno.EINVAL, "range " + range + " holds no mapping");
-        }
-        for (Mapping m : hit) {
-            for (long edge : new long[] {address, end}) {
-                if (m.contains(edge) && !m.pageSize().isAligned(edge)) {
-                    throw new AepException(Errno.EINVAL, "range " + range + " splits a " + m.pageSize()
-                            + " page of the mapping at 0x" + Long.toHexString(m.start()));
-                }
-            }
-            if (cow && !m.onDemand() && m.mode() == MapMode.SHARED) {
-                throw new AepException(Errno.EACCES, "range " + range + " holds the shared mapping of frames at 0x"
-                        + Long.toHexString(m.start()) + "+" + m.length() + ", which cannot be copy-on-write");
-            }
-        }
         for (Mapping m : hit) {
             long lo = Math.max(address, m.start());
             long hi = Math.min(end, m.end());
@@ -399,13 +366,6 @@ final class SimViewGroup {
 
     /** The copy-on-write parts of {@code mappings}. */
     List<Mapping> copyOnWriteRanges(List<Mapping> mappings) {
-        List<Mapping> out = new ArrayList<>();
-        for (Mapping m : mappings) {
-            for (long[] r : copyOnWrite.within(m.start(), m.end())) {
-                long frame = m.onDemand() ? -1 : m.firstFrame() + (r[0] - m.start()) / PageSize.FRAME_BYTES;
-                out.add(new Mapping(r[0], r[1] - r[0], frame, m.pageSize(), m.protection(), m.mode()));
-            }
-        }
-        return List.copyOf(out);
+        return CopyOnWriteRanges.of(copyOnWrite, mappings);
     }
 }

@@ -1,4 +1,4 @@
-package org.aepdsm.backend.sim;
+package org.aepdsm.backend.common;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,26 +14,32 @@ import java.util.TreeMap;
  *   remove [x,y) from { a -> c }, a < x < y < c  ->  { a -> x, y -> c }
  * </pre>
  *
- * <p>Thread-safety: none; the owning group's lock guards it. Ownership: a value of its group.
+ * <p>Both backends keep their views' copy-on-write ranges in it; bnd copies this package into each
+ * backend bundle, so each has its own private copy of the class at runtime.
+ *
+ * <p>Thread-safety: none; the owner's lock guards it (a backend's view group). Ownership: a value of
+ * the one object that made it; the pairs returned by {@link #within} and {@link #all} are fresh
+ * arrays the caller owns.
  */
-final class AddressRanges {
+public final class AddressRanges {
     private final TreeMap<Long, Long> ranges = new TreeMap<>();
 
     /** An empty set. */
-    AddressRanges() {
+    public AddressRanges() {
     }
 
     /** A copy of {@code other}. */
-    AddressRanges(AddressRanges other) {
+    public AddressRanges(AddressRanges other) {
         ranges.putAll(other.ranges);
     }
 
-    boolean isEmpty() {
+    /** Whether the set holds no address. */
+    public boolean isEmpty() {
         return ranges.isEmpty();
     }
 
     /** Adds {@code [start, end)}, merging with what it touches. */
-    void add(long start, long end) {
+    public void add(long start, long end) {
         if (start >= end) {
             return;
         }
@@ -52,7 +58,7 @@ final class AddressRanges {
     }
 
     /** Removes {@code [start, end)}, cutting the intervals it overlaps. */
-    void remove(long start, long end) {
+    public void remove(long start, long end) {
         if (start >= end) {
             return;
         }
@@ -72,25 +78,25 @@ final class AddressRanges {
     }
 
     /** Whether {@code address} lies in the set. */
-    boolean contains(long address) {
+    public boolean contains(long address) {
         Map.Entry<Long, Long> e = ranges.floorEntry(address);
         return e != null && e.getValue() > address;
     }
 
     /** Whether all of {@code [start, end)} lies in the set. */
-    boolean covers(long start, long end) {
+    public boolean covers(long start, long end) {
         Map.Entry<Long, Long> e = ranges.floorEntry(start);
         return e != null && e.getValue() >= end;
     }
 
     /** Whether any of {@code [start, end)} lies in the set. */
-    boolean intersects(long start, long end) {
+    public boolean intersects(long start, long end) {
         Map.Entry<Long, Long> e = ranges.lowerEntry(end);
         return e != null && e.getValue() > start;
     }
 
     /** The parts of {@code [start, end)} in the set, as {start, end} pairs in address order. */
-    List<long[]> within(long start, long end) {
+    public List<long[]> within(long start, long end) {
         List<long[]> out = new ArrayList<>();
         Map.Entry<Long, Long> first = ranges.floorEntry(start);
         long from = first != null && first.getValue() > start ? first.getKey() : start;
@@ -105,7 +111,7 @@ final class AddressRanges {
     }
 
     /** Every interval as {start, end} pairs in address order. */
-    List<long[]> all() {
+    public List<long[]> all() {
         List<long[]> out = new ArrayList<>(ranges.size());
         ranges.forEach((s, e) -> out.add(new long[] {s, e}));
         return out;
