@@ -1,5 +1,8 @@
 package org.aepdsm.bench;
 
+import java.util.List;
+import java.util.function.Predicate;
+
 import org.aepdsm.api.AepException;
 import org.aepdsm.api.Errno;
 
@@ -12,6 +15,35 @@ import org.aepdsm.api.Errno;
  */
 public final class CArgs {
     private CArgs() {
+    }
+
+    /** Takes the positional number at {@code position} (0-based) of an original's command line. */
+    @FunctionalInterface
+    public interface Positional {
+        /**
+         * @throws AepException EINVAL (the usage line) for a position the program does not have
+         */
+        void accept(int position, long value);
+    }
+
+    /**
+     * Reads a command line the way the originals do: a word {@code flag} takes (the common options, a program's
+     * own flags) may stand anywhere; any other word that starts with {@code -} is refused with {@code usage};
+     * every remaining word is a number ({@link #strtoul}) handed to {@code positional} with its position.
+     *
+     * @throws AepException EINVAL with {@code usage}, or from {@code strtoul} or {@code positional}
+     */
+    public static void read(List<String> args, String usage, Predicate<String> flag, Positional positional) {
+        int position = 0;
+        for (String a : args) {
+            if (flag.test(a)) {
+                continue;
+            }
+            if (a.startsWith("-")) {
+                throw refuse(usage);
+            }
+            positional.accept(position++, strtoul(a, "argument"));
+        }
     }
 
     /**

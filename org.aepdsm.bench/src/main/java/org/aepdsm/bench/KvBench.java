@@ -19,22 +19,20 @@ import org.aepdsm.bench.internal.PoolBytes;
  *
  * <p>Single-use; not thread-safe.
  */
-public final class KvBench implements BenchmarkRun {
+public final class KvBench extends SeedRun {
     static final String USAGE = "Usage: kv [threads [read_ratio [iterations]]] [--entry=0xaddr] [--skip-init]\n"
             + "  note: read_ratio is accepted for CXL-SHM CLI compatibility; "
             + "this test runs a preload phase followed by read-only hits.";
     private static final int NUM_CLIENT = 40;
     private static final long GOLDEN = 0x9e3779b97f4a7c15L;
 
-    private final List<String> args;
-    private final CommonOptions options = new CommonOptions();
     int threads = 8;
     int readRatio = 9;
     int iterations = 1000000;
     boolean writeOnly;
 
     private KvBench(List<String> args) {
-        this.args = List.copyOf(args);
+        super("kv", args);
     }
 
     /**
@@ -44,27 +42,15 @@ public final class KvBench implements BenchmarkRun {
      */
     public static KvBench parse(List<String> args) {
         KvBench k = new KvBench(args);
-        int positional = 0;
-        for (String a : args) {
-            if (k.options.accept(a)) {
-                continue;
+        CArgs.read(args, USAGE, a -> k.options.accept(a) || k.acceptMode(a), (position, value) -> {
+            int v = CArgs.toInt(value);
+            switch (position) {
+                case 0 -> k.threads = v;
+                case 1 -> k.readRatio = v;
+                case 2 -> k.iterations = v;
+                default -> throw CArgs.refuse(USAGE);
             }
-            if (a.equals("--mode=write") || a.equals("--write-only")) {
-                k.writeOnly = true;
-            } else if (a.equals("--mode=readhit")) {
-                k.writeOnly = false;
-            } else if (a.startsWith("-")) {
-                throw CArgs.refuse(USAGE);
-            } else {
-                int v = CArgs.toInt(CArgs.strtoul(a, "argument"));
-                switch (positional++) {
-                    case 0 -> k.threads = v;
-                    case 1 -> k.readRatio = v;
-                    case 2 -> k.iterations = v;
-                    default -> throw CArgs.refuse(USAGE);
-                }
-            }
-        }
+        });
         if (k.threads <= 0 || k.threads >= NUM_CLIENT) {
             throw CArgs.refuse("threads must be in [1, " + (NUM_CLIENT - 1) + "]");
         }
@@ -74,19 +60,17 @@ public final class KvBench implements BenchmarkRun {
         return k;
     }
 
-    @Override
-    public String name() {
-        return "kv";
-    }
-
-    @Override
-    public List<String> args() {
-        return args;
-    }
-
-    @Override
-    public CommonOptions options() {
-        return options;
+    /** Takes kv's own mode flags; false for any other word. */
+    private boolean acceptMode(String a) {
+        if (a.equals("--mode=write") || a.equals("--write-only")) {
+            writeOnly = true;
+            return true;
+        }
+        if (a.equals("--mode=readhit")) {
+            writeOnly = false;
+            return true;
+        }
+        return false;
     }
 
     @Override

@@ -29,7 +29,7 @@ import org.aepdsm.bench.internal.PoolBytes;
  *
  * <p>Single-use; not thread-safe (its workers are its own).
  */
-public final class PageRank implements BenchmarkRun {
+public final class PageRank extends SeedRun {
     static final String USAGE = "Usage: pagerank [workers [initial_vertices [stages [iterations "
             + "[edges_per_vertex]]]]] [--entry=0xaddr] [--skip-init]";
     static final int MAX_WORKERS = 16;
@@ -51,8 +51,6 @@ public final class PageRank implements BenchmarkRun {
     private static final long M_COUNT = 48;
     private static final long M_VALUES = 56;
 
-    private final List<String> args;
-    private final CommonOptions options = new CommonOptions();
     int workers = 4;
     long initialVertices = 4096;
     int stages = 4;
@@ -60,7 +58,7 @@ public final class PageRank implements BenchmarkRun {
     int edgesPerVertex = 8;
 
     private PageRank(List<String> args) {
-        this.args = List.copyOf(args);
+        super("pagerank", args);
     }
 
     /**
@@ -70,16 +68,8 @@ public final class PageRank implements BenchmarkRun {
      */
     public static PageRank parse(List<String> args) {
         PageRank p = new PageRank(args);
-        int positional = 0;
-        for (String a : args) {
-            if (p.options.accept(a)) {
-                continue;
-            }
-            if (a.startsWith("-")) {
-                throw CArgs.refuse(USAGE);
-            }
-            long v = CArgs.strtoul(a, "argument");
-            switch (positional++) {
+        CArgs.read(args, USAGE, p.options::accept, (position, v) -> {
+            switch (position) {
                 case 0 -> p.workers = CArgs.toInt(v);
                 case 1 -> p.initialVertices = v;
                 case 2 -> p.stages = CArgs.toInt(v);
@@ -87,7 +77,7 @@ public final class PageRank implements BenchmarkRun {
                 case 4 -> p.edgesPerVertex = CArgs.toInt(v);
                 default -> throw CArgs.refuse(USAGE);
             }
-        }
+        });
         if (p.workers <= 0 || p.workers > MAX_WORKERS) {
             throw CArgs.refuse("workers must be in [1, " + MAX_WORKERS + "]");
         }
@@ -113,21 +103,6 @@ public final class PageRank implements BenchmarkRun {
         x = (x ^ (x >>> 30)) * 0xbf58476d1ce4e5b9L;
         x = (x ^ (x >>> 27)) * 0x94d049bb133111ebL;
         return x ^ (x >>> 31);
-    }
-
-    @Override
-    public String name() {
-        return "pagerank";
-    }
-
-    @Override
-    public List<String> args() {
-        return args;
-    }
-
-    @Override
-    public CommonOptions options() {
-        return options;
     }
 
     @Override

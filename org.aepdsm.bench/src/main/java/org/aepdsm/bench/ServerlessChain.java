@@ -20,7 +20,7 @@ import org.aepdsm.bench.internal.PoolBytes;
  *
  * <p>Single-use; not thread-safe (single-threaded, as the original).
  */
-public final class ServerlessChain implements BenchmarkRun {
+public final class ServerlessChain extends SeedRun {
     static final String USAGE = "Usage: serverless_chain [rounds [object_size [clients]]] [--entry=0xaddr] "
             + "[--skip-init]";
     static final int MAX_CLIENTS = 10;
@@ -31,14 +31,12 @@ public final class ServerlessChain implements BenchmarkRun {
     private static final long OFF_HOP = 16;
     private static final long OFF_SUM = 24;
 
-    private final List<String> args;
-    private final CommonOptions options = new CommonOptions();
     int rounds = 1000000;
     long objectSize = 64;
     int clients = 10;
 
     private ServerlessChain(List<String> args) {
-        this.args = List.copyOf(args);
+        super("serverless_chain", args);
     }
 
     /**
@@ -48,22 +46,14 @@ public final class ServerlessChain implements BenchmarkRun {
      */
     public static ServerlessChain parse(List<String> args) {
         ServerlessChain c = new ServerlessChain(args);
-        int positional = 0;
-        for (String a : args) {
-            if (c.options.accept(a)) {
-                continue;
-            }
-            if (a.startsWith("-")) {
-                throw CArgs.refuse(USAGE);
-            }
-            long v = CArgs.strtoul(a, "argument");
-            switch (positional++) {
+        CArgs.read(args, USAGE, c.options::accept, (position, v) -> {
+            switch (position) {
                 case 0 -> c.rounds = CArgs.toInt(v);
                 case 1 -> c.objectSize = v;
                 case 2 -> c.clients = CArgs.toInt(v);
                 default -> throw CArgs.refuse(USAGE);
             }
-        }
+        });
         if (c.rounds <= 0) {
             throw CArgs.refuse("rounds must be positive");
         }
@@ -79,21 +69,6 @@ public final class ServerlessChain implements BenchmarkRun {
     /** The original's stamp checksum. */
     public static long checksumFor(long round, long hop) {
         return 0xaed55a5aL ^ (round * 0x9e3779b97f4a7c15L) ^ (hop << 32);
-    }
-
-    @Override
-    public String name() {
-        return "serverless_chain";
-    }
-
-    @Override
-    public List<String> args() {
-        return args;
-    }
-
-    @Override
-    public CommonOptions options() {
-        return options;
     }
 
     @Override

@@ -15,13 +15,11 @@ import org.aepdsm.api.entry.ShadowEntry;
  *
  * <p>Single-use; not thread-safe.
  */
-public final class ThreadTest implements BenchmarkRun {
+public final class ThreadTest extends SeedRun {
     static final String USAGE = "Usage: threadtest [threads [iterations [objects [work [sz]]]]] "
             + "[--entry=0xaddr] [--skip-init]";
     private static final int NUM_CLIENT = 40;
 
-    private final List<String> args;
-    private final CommonOptions options = new CommonOptions();
     int threads = 16;
     int iterations = 1000;
     int objects = 100000;
@@ -29,7 +27,7 @@ public final class ThreadTest implements BenchmarkRun {
     int sz = 8;
 
     private ThreadTest(List<String> args) {
-        this.args = List.copyOf(args);
+        super("threadtest", args);
     }
 
     /**
@@ -39,16 +37,9 @@ public final class ThreadTest implements BenchmarkRun {
      */
     public static ThreadTest parse(List<String> args) {
         ThreadTest t = new ThreadTest(args);
-        int positional = 0;
-        for (String a : args) {
-            if (t.options.accept(a)) {
-                continue;
-            }
-            if (a.startsWith("-")) {
-                throw CArgs.refuse(USAGE);
-            }
-            int v = CArgs.toInt(CArgs.strtoul(a, "argument"));
-            switch (positional++) {
+        CArgs.read(args, USAGE, t.options::accept, (position, value) -> {
+            int v = CArgs.toInt(value);
+            switch (position) {
                 case 0 -> t.threads = v;
                 case 1 -> t.iterations = v;
                 case 2 -> t.objects = v;
@@ -56,7 +47,7 @@ public final class ThreadTest implements BenchmarkRun {
                 case 4 -> t.sz = v;
                 default -> throw CArgs.refuse(USAGE);
             }
-        }
+        });
         if (t.threads <= 0 || t.threads >= NUM_CLIENT) {
             throw CArgs.refuse("threads must be in [1, " + (NUM_CLIENT - 1) + "]");
         }
@@ -67,21 +58,6 @@ public final class ThreadTest implements BenchmarkRun {
             throw CArgs.refuse("objects must be >= threads");
         }
         return t;
-    }
-
-    @Override
-    public String name() {
-        return "threadtest";
-    }
-
-    @Override
-    public List<String> args() {
-        return args;
-    }
-
-    @Override
-    public CommonOptions options() {
-        return options;
     }
 
     @Override

@@ -34,7 +34,7 @@ import org.aepdsm.bench.internal.PoolBytes;
  *
  * <p>Single-use; not thread-safe (the original is single-threaded and so is this).
  */
-public final class TransferBench implements BenchmarkRun {
+public final class TransferBench extends SeedRun {
     static final String USAGE = "Usage: transfer_bench [rounds [object_size [tree_depth]]] "
             + "[--mode=all|single|tree] [--src=N] [--dst=N] [--processes 1|2] [--entry=0xaddr] [--skip-init]";
     static final int MAX_TREE_DEPTH = 20;
@@ -52,8 +52,6 @@ public final class TransferBench implements BenchmarkRun {
     private static final long OFF_INDEX = 16;
     private static final long OFF_NODE_SUM = 24;
 
-    private final List<String> args;
-    private final CommonOptions options = new CommonOptions();
     int rounds = 1000000;
     long objectSize = 64;
     int treeDepth = 10;
@@ -65,7 +63,7 @@ public final class TransferBench implements BenchmarkRun {
     private List<String> runtimeCommand;
 
     private TransferBench(List<String> args) {
-        this.args = List.copyOf(args);
+        super("transfer_bench", args);
     }
 
     /**
@@ -177,21 +175,6 @@ public final class TransferBench implements BenchmarkRun {
     /** The original's per-value checksum. */
     public static long checksumFor(long v) {
         return v ^ 0xaed500005eed1234L ^ (v << 17) ^ (v >>> 9);
-    }
-
-    @Override
-    public String name() {
-        return "transfer_bench";
-    }
-
-    @Override
-    public List<String> args() {
-        return args;
-    }
-
-    @Override
-    public CommonOptions options() {
-        return options;
     }
 
     @Override
