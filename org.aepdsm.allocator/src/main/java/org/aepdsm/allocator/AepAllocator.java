@@ -315,7 +315,9 @@ public final class AepAllocator {
 
     /**
      * Calls by a client are counted in its client area (each client's 16 counters are written by its one
-     * thread), so statistics read in any process include the calls of every process.
+     * thread), so statistics read in any process include the calls of every process. MALLOC and FREE count
+     * only their failures here: a successful one is already counted by the client's allocation or free count,
+     * which {@link #stats()} adds, so the hot path writes one counter, not two.
      */
     private void countClient(Geometry geo, int c, int op) {
         long off = geo.layout.client(c) + PoolLayout.C_CALLS + 8L * op;
@@ -349,7 +351,13 @@ public final class AepAllocator {
         for (int op = 0; op < OPS; op++) {
             long n = w.get(PoolLayout.H_OPS + 8L * op);
             for (int c = 0; c < geo.clients; c++) {
-                n += w.get(geo.layout.client(c) + PoolLayout.C_CALLS + 8L * op);
+                long base = geo.layout.client(c);
+                n += w.get(base + PoolLayout.C_CALLS + 8L * op);
+                if (op == ShadowEntry.MALLOC) {
+                    n += w.get(base + PoolLayout.C_ALLOC_COUNT);
+                } else if (op == ShadowEntry.FREE) {
+                    n += w.get(base + PoolLayout.C_FREE_COUNT);
+                }
             }
             calls.add(n);
         }
@@ -535,8 +543,8 @@ public final class AepAllocator {
             return EINVAL;
         }
         int c = (int) client;
-        countClient(geo, c, ShadowEntry.MALLOC);
         if (size <= 0 || size > geo.dataEnd - geo.dataStart || refs < 0 || refs > size / 8) {
+            countClient(geo, c, ShadowEntry.MALLOC);
             return EINVAL;
         }
         int cls = SizeClasses.classOf(size);
@@ -546,6 +554,8 @@ public final class AepAllocator {
             for (long k = 0; k < refs; k++) {
                 w.put(data + 8 * k, 0);
             }
+        } else {
+            countClient(geo, c, ShadowEntry.MALLOC);
         }
         return handle;
     }
@@ -600,9 +610,7 @@ public final class AepAllocator {
             long r = geo.layout.redo(c);
             long cnt = geo.layout.client(c) + PoolLayout.C_ALLOC_COUNT;
             long count = w.get(cnt) + 1;
-            geo.log.arg(r, 0, blk);
-            geo.log.arg(r, 1, count);
-            geo.log.commit(r, OP_MALLOC, fh == NIL ? RedoLog.BUMPED : 0);
+            geo.log.commitLocal(r, OP_MALLOC, blk, count, fh == NIL);
             w.put(e + ALLOC, na);
             if (crash != null) {
                 crash.reached(CrashPoint.MALLOC_COMMITTED, c);
@@ -1044,7 +1052,6 @@ public final class AepAllocator {
             return EINVAL;
         }
         int c = (int) client;
-        countClient(geo, c, ShadowEntry.FREE);
         // Fast path: a slab block in a one-page span the caller carved; anything else takes the general path.
         long off = handle & MASK;
         if (handle > 0 && off >= geo.dataStart + SizeClasses.HEADER_BYTES && off < geo.dataEnd) {
@@ -1059,14 +1066,18 @@ public final class AepAllocator {
                 long hdrOff = base + rel;
                 long a = w.get(e + ALLOC);
                 if ((long) idx * SizeClasses.blockSize(cls) == rel && idx < SpanDescriptor.bump(a)) {
-                    long h = w.lv(hdrOff);
+                    long h = w.get(hdrOff);
                     if (h == ObjectHeader.live((int) (handle >>> GlobalRef.OFFSET_BITS), cls, OWNED, c, 0, 0)) {
                         return freeLocal(geo, c, cls, page, e, a, hdrOff, idx, h);
                     }
                 }
             }
         }
-        return freeAs(geo, c, handle);
+        long rc = freeAs(geo, c, handle);
+        if (rc < 0) {
+            countClient(geo, c, ShadowEntry.FREE);
+        }
+        return rc;
     }
 
     private long freeAs(Geometry geo, int c, long handle) {
@@ -1111,9 +1122,7 @@ public final class AepAllocator {
         long r = geo.layout.redo(c);
         long cnt = geo.layout.client(c) + PoolLayout.C_FREE_COUNT;
         long count = w.get(cnt) + 1;
-        geo.log.arg(r, 0, hdrOff);
-        geo.log.arg(r, 1, count);
-        geo.log.commit(r, OP_FREE, 0);
+        geo.log.commitLocal(r, OP_FREE, hdrOff, count, false);
         if (crash != null) {
             crash.reached(CrashPoint.FREE_COMMITTED, c);
         }
@@ -1584,7 +1593,7 @@ public final class AepAllocator {
      * set to the value the record holds. A record that names no block of a span of the client is dropped.
      */
     private void finishLocal(Geometry geo, int c, boolean malloc, long r, long word) {
-        long hdrOff = geo.log.arg(r, 0);
+        long hdrOff = RedoLog.localHeader(word);
         if (hdrOff < geo.dataStart || hdrOff >= geo.dataEnd || (hdrOff & 7) != 0) {
             return;
         }
@@ -1605,7 +1614,7 @@ public final class AepAllocator {
         int fh = SpanDescriptor.freeHead(a);
         long h = w.get(hdrOff);
         if (malloc) {
-            boolean bumped = (RedoLog.detail(word) & RedoLog.BUMPED) != 0;
+            boolean bumped = RedoLog.localBumped(word);
             if (bumped ? bump == idx : fh == idx) {
                 // The span still offers the block, so its header is untouched and holds the next free block.
                 w.put(e + ALLOC, bumped ? SpanDescriptor.alloc(used + 1, bump + 1, NIL)
@@ -1613,7 +1622,7 @@ public final class AepAllocator {
             }
             int gen = bumped ? (int) w.get(e + GEN) & ObjectHeader.GEN_MASK : ObjectHeader.gen(h);
             w.put(hdrOff, ObjectHeader.live(gen, cls, OWNED, c, 0, 0));
-            w.put(geo.layout.client(c) + PoolLayout.C_ALLOC_COUNT, geo.log.arg(r, 1));
+            finishCount(geo.layout.client(c) + PoolLayout.C_ALLOC_COUNT, word);
         } else {
             if (ObjectHeader.isLive(h)) {
                 w.put(hdrOff, ObjectHeader.free(ObjectHeader.gen(h) + 1, cls, FREE, fh));
@@ -1621,7 +1630,15 @@ public final class AepAllocator {
             if (fh != idx) {
                 w.put(e + ALLOC, SpanDescriptor.alloc(used - 1, bump, idx));
             }
-            w.put(geo.layout.client(c) + PoolLayout.C_FREE_COUNT, geo.log.arg(r, 1));
+            finishCount(geo.layout.client(c) + PoolLayout.C_FREE_COUNT, word);
+        }
+    }
+
+    /** Adds the op's one count unless the client stored it already: the record knows the new count's parity. */
+    private void finishCount(long cnt, long word) {
+        long count = w.get(cnt);
+        if ((count & 1) != RedoLog.localParity(word)) {
+            w.put(cnt, count + 1);
         }
     }
 

@@ -23,15 +23,17 @@ import org.aepdsm.allocator.internal.PoolWords;
  *
  * <p>Local records: MALLOC and FREE of a block in a span the caller carved write
  * two words only the caller writes (the span's alloc word and the block header),
- * and on this hot path they carry no pairs. The record holds the block's header
- * offset (argument 0), the client's allocation or free count after the op
- * (argument 1), and for MALLOC a detail bit in the header word telling whether
- * the block came from the bump pointer. The two stores are ordered so that
+ * and on this hot path the whole record is its header word: the detail bits hold
+ * the block's header offset (8-aligned, so its low three bits are free), bit 0
+ * telling for MALLOC whether the block came from the bump pointer, and bit 1 the
+ * parity of the client's allocation or free count after the op. One store commits
+ * the record and one clears it. The two stores are ordered so that
  * RECOVER can tell which of them happened and redo the rest: MALLOC writes the
  * alloc word before the header (until the header is written it still holds the
  * link to the next free block), FREE writes the header before the alloc word (the
- * header then links to the free head the alloc word still shows). The count is
- * an absolute value, so completing a record twice counts once.
+ * header then links to the free head the alloc word still shows). The count moves
+ * by one per op, so its parity tells whether the client stored it: completing a
+ * record twice counts once.
  *
  * <p>Thread-safety: a record belongs to its client; only that client, or RECOVER
  * acting for it while it is dead, touches it.
@@ -42,6 +44,8 @@ public final class RedoLog {
     static final int W_OP = 0, W_STEP = 8, W_COUNT = 16, W_ARGS = 24, W_PAIRS = 128;
     /** Detail bit of a local MALLOC record: the block came from the bump pointer, not the free list. */
     static final long BUMPED = 1;
+    /** Detail bit of a local record: the parity of the client's count after the op. */
+    static final long PARITY = 2;
     private static final long DETAIL_MASK = (1L << 52) - 1;
     /** Most pairs in one record. */
     public static final int MAX_PAIRS = (PoolLayout.REDO_BYTES - W_PAIRS) / 16;
@@ -119,14 +123,30 @@ public final class RedoLog {
         w.so(r + W_OP, word(op, COMMITTED));
     }
 
-    /** Commits a local record with its detail bits (below bit 52). */
-    void commit(long r, int op, long detail) {
-        w.so(r + W_OP, word(op, COMMITTED) | detail);
+    /**
+     * Commits a local MALLOC or FREE record in one store (see the class comment).
+     *
+     * @param hdrOff   the block's header offset, 8-aligned and below 2^52
+     * @param newCount the client's allocation or free count after the op
+     * @param bumped   for MALLOC: the block came from the bump pointer
+     */
+    void commitLocal(long r, int op, long hdrOff, long newCount, boolean bumped) {
+        w.so(r + W_OP, word(op, COMMITTED) | hdrOff | (newCount & 1) << 1 | (bumped ? BUMPED : 0));
     }
 
-    /** The detail bits of a local record's header word. */
-    static long detail(long word) {
-        return word & DETAIL_MASK;
+    /** The header offset a local record names. */
+    static long localHeader(long word) {
+        return word & DETAIL_MASK & ~7L;
+    }
+
+    /** Whether a local MALLOC record's block came from the bump pointer. */
+    static boolean localBumped(long word) {
+        return (word & BUMPED) != 0;
+    }
+
+    /** The parity of the client's count after a local record's op. */
+    static long localParity(long word) {
+        return (word & PARITY) >>> 1;
     }
 
     /** Applies every pair. */

@@ -24,6 +24,7 @@ import java.util.Objects;
  */
 public final class PoolWords {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle PLAIN = ValueLayout.JAVA_LONG_UNALIGNED.varHandle();
 
     private final MemorySegment segment;
     private final long size;
@@ -46,12 +47,12 @@ public final class PoolWords {
 
     /** Plain load. */
     public long get(long offset) {
-        return (long) LONG.get(segment, offset);
+        return (long) PLAIN.get(segment, offset);
     }
 
     /** Plain store. */
     public void put(long offset, long value) {
-        LONG.set(segment, offset, value);
+        PLAIN.set(segment, offset, value);
     }
 
     /** Volatile load. */
