@@ -323,7 +323,7 @@ public final class GroupChannel implements AutoCloseable {
         }
         PeerLinks.CallEnd end = null;
         try {
-            end = peerLinks.openCall(node, link, (int) Math.min(Integer.MAX_VALUE, config.rpcTimeoutMs()));
+            end = peerLinks.openCall(node, link);
             end.write(request);
             return new PendingCall(node, end, null);
         } catch (IOException e) {
@@ -346,7 +346,7 @@ public final class GroupChannel implements AutoCloseable {
             throw new NodeDownException(call.node);
         }
         try {
-            ByteBuffer response = call.end.read();
+            ByteBuffer response = call.end.read(config.rpcTimeoutMs() * 1_000_000L);
             peerLinks.releaseCall(call.end);
             return response;
         } catch (SocketTimeoutException e) {

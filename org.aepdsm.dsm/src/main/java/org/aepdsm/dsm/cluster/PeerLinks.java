@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Direct loopback TCP links that carry the unicast frames between members, beside the JGroups channel
@@ -63,6 +64,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 final class PeerLinks implements AutoCloseable {
     private static final int MAGIC = 0x44534d4c;
     private static final int CALL_MAGIC = 0x44534d43;
+    /** How often overdue calls are looked for: a timeout fires up to this much late. */
+    private static final long WATCH_INTERVAL_NANOS = 100_000_000L;
     private static final int MAX_FRAME = 64 << 20;
     private static final System.Logger LOG = System.getLogger(PeerLinks.class.getName());
 
@@ -87,6 +90,9 @@ final class PeerLinks implements AutoCloseable {
         private final DataOutputStream out;
         private final DataInputStream in;
         private volatile boolean closed;
+        /** When the response being read is overdue (System.nanoTime), or 0 while no read is under way. */
+        private volatile long deadline;
+        private volatile boolean timedOut;
 
         CallEnd(int node, Socket socket) throws IOException {
             this.node = node;
@@ -105,16 +111,36 @@ final class PeerLinks implements AutoCloseable {
         /**
          * Reads the response to the request written last.
          *
-         * @throws SocketTimeoutException when it did not come within the link's timeout
+         * @throws SocketTimeoutException when it did not come within {@code timeoutNanos}
          */
-        ByteBuffer read() throws IOException {
-            int n = in.readInt();
-            if (n < 0 || n > MAX_FRAME) {
-                throw new IOException("response length " + n + " from node " + node + " is outside 0.." + MAX_FRAME);
+        ByteBuffer read(long timeoutNanos) throws IOException {
+            deadline = System.nanoTime() + timeoutNanos;
+            try {
+                int n = in.readInt();
+                if (n < 0 || n > MAX_FRAME) {
+                    throw new IOException("response length " + n + " from node " + node + " is outside 0.."
+                            + MAX_FRAME);
+                }
+                byte[] frame = new byte[n];
+                in.readFully(frame);
+                return ByteBuffer.wrap(frame);
+            } catch (IOException e) {
+                if (timedOut) {
+                    throw new SocketTimeoutException("no response from node " + node + " in time");
+                }
+                throw e;
+            } finally {
+                deadline = 0;
             }
-            byte[] frame = new byte[n];
-            in.readFully(frame);
-            return ByteBuffer.wrap(frame);
+        }
+
+        /** Closes the link if its read is overdue; the reader then fails with a timeout. */
+        void expireIfOverdue(long now) {
+            long d = deadline;
+            if (d != 0 && now - d > 0) {
+                timedOut = true;
+                close();
+            }
         }
 
         void close() {
@@ -172,6 +198,21 @@ final class PeerLinks implements AutoCloseable {
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(bind, 0), 50);
         Thread.ofPlatform().daemon().name("dsm-links-accept-" + self).start(this::acceptLoop);
+        Thread.ofPlatform().daemon().name("dsm-calls-watch-" + self).start(this::watchCalls);
+    }
+
+    /**
+     * Ends calls whose response is overdue. A watch thread rather than a socket timeout: with a timeout
+     * every read of a response costs a failed read and a poll before the read that gets it.
+     */
+    private void watchCalls() {
+        while (!closed) {
+            LockSupport.parkNanos(this, WATCH_INTERVAL_NANOS);
+            long now = System.nanoTime();
+            for (CallEnd c : callEnds) {
+                c.expireIfOverdue(now);
+            }
+        }
     }
 
     /** Where other members connect. */
@@ -219,10 +260,9 @@ final class PeerLinks implements AutoCloseable {
     /**
      * A call link to {@code node} for the calling thread alone: an idle one, or a new one.
      *
-     * @param timeoutMs how long a {@link CallEnd#read} waits for its response
      * @throws IOException when the node cannot be reached
      */
-    CallEnd openCall(int node, InetSocketAddress at, int timeoutMs) throws IOException {
+    CallEnd openCall(int node, InetSocketAddress at) throws IOException {
         Deque<CallEnd> idle = idleCalls.computeIfAbsent(node, n -> new ConcurrentLinkedDeque<>());
         for (CallEnd c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
             if (!c.closed) {
@@ -237,7 +277,6 @@ final class PeerLinks implements AutoCloseable {
         try {
             s.setTcpNoDelay(true);
             s.connect(at, 5000);
-            s.setSoTimeout(timeoutMs);
             CallEnd c = new CallEnd(node, s);
             c.out.writeInt(CALL_MAGIC);
             c.out.writeInt(self);
