@@ -19,9 +19,9 @@ import org.aepdsm.api.Errno;
  * on a call link and reads the response there, on the asking thread. A wait station can also be set up
  * without sending ({@link #expect}), for an answer that another node sends on behalf of the one asked.
  *
- * <p>A request may carry an arrival action that runs on the delivery thread before the waiter wakes:
- * the page protocol installs page data there, so that the install is ordered with every later frame
- * from the same sender (an invalidation cannot overtake the data it invalidates).
+ * <p>A wait station may carry an arrival action that runs on the delivery thread before the waiter
+ * wakes: the page protocol installs forwarded page data there, so that the data is in place (with its
+ * grant number) when the faulting thread goes on.
  *
  * <p>A {@link Call} is a one-shot wait station: the outcome is published through one volatile field and
  * the waiting thread is unparked directly by the delivery thread, with no future or executor between.

@@ -17,7 +17,7 @@ import org.aepdsm.dsm.cluster.NodeDownException;
  *   entry[page] = { lock, owners: sorted node ids holding a valid copy, grants: the grant number that
  *                   made each owner one, writer: node or -1, seq: the page's last grant number, lost }
  *
- *   read fault from R   R in owners: nothing to send
+ *   read fault from R   the origin itself in owners: nothing to send
  *                       origin holds it: data from here
  *                       else forwarded: a holder H (the writer, else the lowest owner) sends the data
  *                         straight to R (the writer downgrades) and then answers the origin; the origin
@@ -205,6 +205,12 @@ public final class PageDirectory {
         boolean has = e.owns(requester);
         boolean remote = requester != self;
         if (!write) {
+            if (has && remote) {
+                // a node asks to read only when it holds no valid copy: the one counted here is gone (its
+                // fault failed after the grant was sent), so it is served like any other reader
+                e.remove(requester);
+                has = false;
+            }
             if (has) {
                 deliver.accept(new Grant.NoData(e.grantOf(requester)));
                 return;

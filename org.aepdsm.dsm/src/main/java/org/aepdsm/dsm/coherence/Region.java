@@ -383,8 +383,10 @@ public final class Region implements DsmRegion, AutoCloseable {
         }
         directory.serve(from, id, page, write, grant -> out.respond(switch (grant) {
             case Grant.Data d -> pageAnswer(id, d.seq(), d.bytes(), 0);
-            case Grant.NoData n -> Requests.response(id, 0, null, new byte[] {NO_DATA, (byte) (n.seq() >>> 24),
-                    (byte) (n.seq() >>> 16), (byte) (n.seq() >>> 8), (byte) n.seq()}, 0, 5);
+            case Grant.NoData n -> {
+                byte[] payload = Frame.body().u8(NO_DATA).i32(n.seq()).array();
+                yield Requests.response(id, 0, null, payload, 0, payload.length);
+            }
             case Grant.Forwarded f -> Requests.response(id, 0, null, new byte[] {FORWARDED}, 0, 1);
             case Grant.Lost l -> Requests.response(id, Errno.EIO.code(), l.reason(), null, 0, 0);
         }));

@@ -162,4 +162,13 @@ class PageDirectoryTest {
         assertEquals(List.of("forward 3 DOWNGRADE -> 2 grant 2", "fail 2"), holders.asked);
         assertTrue(directory.state(3).lost());
     }
+
+    @Test
+    void aReadFromANodeCountedAsAHolderIsServedWithDataAgain() {
+        assertInstanceOf(Grant.Data.class, serve(2, 0, false));
+        Grant again = serve(2, 0, false);
+        assertInstanceOf(Grant.Data.class, again, "a reader holds no valid copy, whatever the directory counted");
+        assertEquals(2, ((Grant.Data) again).seq());
+        assertEquals(Set.of(1, 2), directory.state(0).owners());
+    }
 }
