@@ -1,8 +1,10 @@
 package org.aepdsm.dsm.bench;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -28,9 +30,11 @@ import org.aepdsm.dsm.task.CounterTask;
  * the same stack as separate JVMs), and measures, in one run:
  *
  * <pre>
- *   peers      local long load from a MemorySegment; a 4 KiB ping-pong over a java.net.Socket on loopback
- *   faults     remote read fault (origin holds the page), 3-hop read fault (a third node holds it),
- *              write fault with data, write upgrade (grant without data, 2 copies invalidated)
+ *   peers      local long load from a MemorySegment; a ping-pong over a java.net.Socket on loopback with
+ *              a read fault's frame sizes and the call links' socket options
+ *   faults     remote read fault (origin holds the page), read fault a third node answers directly,
+ *              write fault with data (sent directly by its only holder), write upgrade (grant without
+ *              data, 2 copies invalidated)
  *   throughput mixed random reads/writes (90/10) on 64 pages, and a shared addAndGet counter,
  *              with 1, 2 and 3 nodes active
  *   tasks      CounterTask steps without migration vs. with a migration every 50 steps
@@ -67,6 +71,8 @@ public final class DsmBench {
     }
 
     private static final AtomicInteger RUNS = new AtomicInteger();
+    private static final String FAULTS = "bench-faults";
+    private static final int FAULT_PAGES = 4;
     private final Settings settings;
     private final List<Row> rows = new ArrayList<>();
 
@@ -120,18 +126,28 @@ public final class DsmBench {
         }
     }
 
+    /**
+     * The peer of a read fault: one request and one answer over a java.net.Socket on loopback, with what
+     * the DSM's call links use (TCP_NODELAY at both ends, buffered streams, a length before each frame)
+     * and the sizes of a read fault's frames (the PAGE_REQUEST for page 0 of the benchmark region, and
+     * the answer carrying its 4 KiB), answered by a thread that reads and writes at once.
+     */
     private Row tcpRoundTrip() {
+        byte[] request = Region.pageRequest(1, FAULTS, FAULT_PAGES * 4096L, 0, false);
+        byte[] answer = Region.pageAnswer(1, 1, new byte[4096], 0);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (ServerSocket server = new ServerSocket(0, 1, loopback)) {
             Thread echo = Thread.ofPlatform().daemon().start(() -> {
                 try (Socket s = server.accept()) {
                     s.setTcpNoDelay(true);
-                    DataInputStream in = new DataInputStream(s.getInputStream());
-                    OutputStream out = s.getOutputStream();
-                    byte[] buf = new byte[4096];
+                    DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
+                    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(),
+                            1 << 16));
+                    byte[] buf = new byte[request.length];
                     for (;;) {
-                        in.readFully(buf);
-                        out.write(buf);
+                        in.readFully(buf, 0, in.readInt());
+                        out.writeInt(answer.length);
+                        out.write(answer);
                         out.flush();
                     }
                 } catch (IOException end) {
@@ -141,25 +157,24 @@ public final class DsmBench {
             long[] samples = new long[settings.latencyRounds()];
             try (Socket c = new Socket(loopback, server.getLocalPort())) {
                 c.setTcpNoDelay(true);
-                DataInputStream in = new DataInputStream(c.getInputStream());
-                OutputStream out = c.getOutputStream();
-                byte[] buf = new byte[4096];
-                int warm = settings.latencyRounds();
-                for (int i = 0; i < warm; i++) {
-                    out.write(buf);
-                    out.flush();
-                    in.readFully(buf);
-                }
-                for (int i = 0; i < settings.latencyRounds(); i++) {
-                    long t0 = System.nanoTime();
-                    out.write(buf);
-                    out.flush();
-                    in.readFully(buf);
-                    samples[i] = System.nanoTime() - t0;
+                DataInputStream in = new DataInputStream(new BufferedInputStream(c.getInputStream(), 1 << 16));
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(c.getOutputStream(), 1 << 16));
+                byte[] buf = new byte[answer.length];
+                // warmed up like the faults: the last of three rounds counts
+                for (int round = 0; round < 3; round++) {
+                    for (int i = 0; i < samples.length; i++) {
+                        long t0 = System.nanoTime();
+                        out.writeInt(request.length);
+                        out.write(request);
+                        out.flush();
+                        in.readFully(buf, 0, in.readInt());
+                        samples[i] = System.nanoTime() - t0;
+                    }
                 }
             }
             echo.join(2000);
-            Row row = latency("TCP loopback 4 KiB round trip", samples, "peer (java.net.Socket)");
+            Row row = latency("TCP loopback round trip, fault-sized frames", samples, "peer (java.net.Socket, "
+                    + request.length + " B request, " + answer.length + " B answer)");
             rows.add(row);
             return row;
         } catch (IOException | InterruptedException e) {
@@ -194,49 +209,45 @@ public final class DsmBench {
     }
 
     private void faults(List<DsmNode> nodes) {
-        Region a = nodes.get(0).openRegion("bench-faults", 4 * 4096);
-        Region b = nodes.get(1).openRegion("bench-faults", 0);
-        Region c = nodes.get(2).openRegion("bench-faults", 0);
+        Region a = nodes.get(0).openRegion(FAULTS, FAULT_PAGES * 4096L);
+        Region b = nodes.get(1).openRegion(FAULTS, 0);
+        Region c = nodes.get(2).openRegion(FAULTS, 0);
         int n = settings.latencyRounds();
-        long[] hit = new long[n];
-        for (int round = 0; round < 2; round++) {
+        // three rounds of every fault kind in turn, the last one counts: the first two warm up (compile)
+        // every path before any figure is taken
+        long[][] samples = new long[4][n];
+        for (int round = 0; round < 3; round++) {
             for (int i = 0; i < n; i++) {
                 a.putLong(0, i);
                 long t0 = System.nanoTime();
                 b.getLong(0);
-                hit[i] = System.nanoTime() - t0;
+                samples[0][i] = System.nanoTime() - t0;
+            }
+            for (int i = 0; i < n; i++) {
+                c.putLong(4096, i);
+                long t0 = System.nanoTime();
+                b.getLong(4096);
+                samples[1][i] = System.nanoTime() - t0;
+            }
+            for (int i = 0; i < n; i++) {
+                c.putLong(2 * 4096, i);
+                long t0 = System.nanoTime();
+                b.putLong(2 * 4096, i);
+                samples[2][i] = System.nanoTime() - t0;
+            }
+            for (int i = 0; i < n; i++) {
+                a.putLong(3 * 4096, i);
+                b.getLong(3 * 4096);
+                c.getLong(3 * 4096);
+                long t0 = System.nanoTime();
+                b.putLong(3 * 4096, i);
+                samples[3][i] = System.nanoTime() - t0;
             }
         }
-        rows.add(latency("read fault, origin holds the page", hit, "B -> origin A -> B"));
-
-        long[] three = new long[n];
-        for (int i = 0; i < n; i++) {
-            c.putLong(4096, i);
-            long t0 = System.nanoTime();
-            b.getLong(4096);
-            three[i] = System.nanoTime() - t0;
-        }
-        rows.add(latency("read fault, a third node holds it", three, "B -> A -> C -> A -> B"));
-
-        long[] withData = new long[n];
-        for (int i = 0; i < n; i++) {
-            c.putLong(2 * 4096, i);
-            long t0 = System.nanoTime();
-            b.putLong(2 * 4096, i);
-            withData[i] = System.nanoTime() - t0;
-        }
-        rows.add(latency("write fault with data", withData, "C's copy fetched, then invalidated"));
-
-        long[] upgrade = new long[n];
-        for (int i = 0; i < n; i++) {
-            a.putLong(3 * 4096, i);
-            b.getLong(3 * 4096);
-            c.getLong(3 * 4096);
-            long t0 = System.nanoTime();
-            b.putLong(3 * 4096, i);
-            upgrade[i] = System.nanoTime() - t0;
-        }
-        rows.add(latency("write-invalidate (grant without data)", upgrade, "copies on A and C invalidated"));
+        rows.add(latency("read fault, origin holds the page", samples[0], "B -> origin A -> B"));
+        rows.add(latency("read fault, a third node holds it", samples[1], "B -> A -> C, C -> B direct"));
+        rows.add(latency("write fault with data", samples[2], "C's only copy sent to B direct, dropped"));
+        rows.add(latency("write-invalidate (grant without data)", samples[3], "copies on A and C invalidated"));
 
         long localHits = 0;
         int m = n * 100;

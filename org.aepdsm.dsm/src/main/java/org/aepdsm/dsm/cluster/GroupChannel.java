@@ -2,6 +2,7 @@ package org.aepdsm.dsm.cluster;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,9 +33,11 @@ import org.jgroups.util.ExtendedUUID;
  * the id in decimal ASCII), and so does the loopback address of the member's {@link PeerLinks}
  * (key {@code dsm.link}, {@code host:port}), so every member maps addresses to ids and links without
  * extra messages. Unicasts to other members go over those links: frames of one sender arrive in order,
- * one at a time, which the page protocol relies on. Unicasts to this node itself and multicasts go
- * through JGroups. Frames are handed to the {@link Sink} on a delivery thread (a link's reader, or
- * JGroups'); the sink must not block on other nodes there.
+ * one at a time. Unicasts to this node itself and multicasts go through JGroups. Frames are handed to
+ * the {@link Sink} on a delivery thread (a link's reader, or JGroups'); the sink must not block on other
+ * nodes there. Calls ({@link #callStart}, {@link #callFinish}) go over the links' call links: the caller
+ * reads its own response, and the {@link CallServer} serves each request on its link's own thread,
+ * where it may block.
  *
  * <p>Thread-safe. The channel is owned by this object and closed by {@link #close()}.
  */
@@ -51,6 +54,41 @@ public final class GroupChannel implements AutoCloseable {
         void membership(Set<Integer> joined, Set<Integer> left);
     }
 
+    /** Serves requests that arrive on call links. */
+    public interface CallServer {
+        /**
+         * Serves one request on the call link's own thread, which may block; hands exactly one response
+         * frame to {@code responder}, on this thread, and may go on working after that.
+         */
+        void call(int from, ByteBuffer request, Responder responder);
+    }
+
+    /** Writes the one response to a request that arrived on a call link. */
+    public interface Responder {
+        void respond(byte[] frame);
+    }
+
+    /**
+     * A request written on a call link: the thread that wrote it reads the response with
+     * {@link #callFinish}, exactly once. Not thread-safe.
+     */
+    public static final class PendingCall {
+        private final int node;
+        private final PeerLinks.CallEnd end;
+        private final IOException failed;
+
+        private PendingCall(int node, PeerLinks.CallEnd end, IOException failed) {
+            this.node = node;
+            this.end = end;
+            this.failed = failed;
+        }
+
+        /** The node the request went to. */
+        public int node() {
+            return node;
+        }
+    }
+
     private final ClusterConfig config;
     private final JChannel channel;
     private final List<Sink> sinks = new CopyOnWriteArrayList<>();
@@ -62,12 +100,13 @@ public final class GroupChannel implements AutoCloseable {
     /** Every node id ever seen in a view, to tell an unknown node (EINVAL) from a dead one (EAGAIN). */
     private final Map<Integer, String> seen = new ConcurrentHashMap<>();
     private volatile int coordinator = -1;
+    private volatile CallServer callServer;
 
     /** Creates the channel and joins the cluster. */
     public GroupChannel(ClusterConfig config) {
         this.config = config;
         try {
-            peerLinks = new PeerLinks(config.nodeId(), config.bindAddress(), this::deliver);
+            peerLinks = new PeerLinks(config.nodeId(), config.bindAddress(), this::deliver, this::serve);
         } catch (IOException e) {
             throw new AepException(Errno.EIO, "node " + config.nodeId() + " cannot open its link socket on "
                     + config.bindAddress().getHostAddress() + ": " + e, e);
@@ -105,6 +144,19 @@ public final class GroupChannel implements AutoCloseable {
         for (Sink sink : sinks) {
             sink.frame(from, frame.duplicate());
         }
+    }
+
+    private void serve(int from, ByteBuffer request, Responder responder) {
+        CallServer server = callServer;
+        if (server == null) {
+            throw new IllegalStateException("node " + config.nodeId() + " serves no calls");
+        }
+        server.call(from, request, responder);
+    }
+
+    /** Sets what serves requests arriving on call links. Call before {@link #connect()}. */
+    public void serveCalls(CallServer server) {
+        callServer = server;
     }
 
     /** Adds a receiver of frames and membership changes. Call before {@link #connect()}. */
@@ -251,6 +303,58 @@ public final class GroupChannel implements AutoCloseable {
                 throw new NodeDownException(node);
             }
             throw new AepException(Errno.EIO, "sending to node " + node + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * Writes a request to another node on a call link held for this thread until {@link #callFinish}.
+     * A failure to send is reported by {@code callFinish}, so that requests to several nodes can be
+     * written before any response is read.
+     *
+     * @throws NodeDownException when the node is not a member
+     */
+    public PendingCall callStart(int node, byte[] request) {
+        if (node == config.nodeId()) {
+            throw new IllegalArgumentException("node " + node + " calls itself");
+        }
+        InetSocketAddress link = links.get(node);
+        if (link == null) {
+            throw new NodeDownException(node);
+        }
+        PeerLinks.CallEnd end = null;
+        try {
+            end = peerLinks.openCall(node, link);
+            end.write(request);
+            return new PendingCall(node, end, null);
+        } catch (IOException e) {
+            if (end != null) {
+                peerLinks.discardCall(end);
+            }
+            return new PendingCall(node, null, e);
+        }
+    }
+
+    /**
+     * Reads the response to a request written by {@link #callStart} on this thread.
+     *
+     * @param what names the request in the timeout message
+     * @throws NodeDownException when the node left or its link broke (on loopback: its process is gone)
+     * @throws AepException EIO when no response came within the configured bound
+     */
+    public ByteBuffer callFinish(PendingCall call, String what) {
+        if (call.failed != null) {
+            throw new NodeDownException(call.node);
+        }
+        try {
+            ByteBuffer response = call.end.read(config.rpcTimeoutMs() * 1_000_000L);
+            peerLinks.releaseCall(call.end);
+            return response;
+        } catch (SocketTimeoutException e) {
+            peerLinks.discardCall(call.end);
+            throw new AepException(Errno.EIO, what + " got no answer within " + config.rpcTimeoutMs() + " ms");
+        } catch (IOException e) {
+            peerLinks.discardCall(call.end);
+            throw new NodeDownException(call.node);
         }
     }
 

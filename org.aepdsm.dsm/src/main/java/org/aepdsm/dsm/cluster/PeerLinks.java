@@ -10,10 +10,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Direct loopback TCP links that carry the unicast frames between members, beside the JGroups channel
@@ -36,6 +40,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * sender arrive in the order they were sent, one at a time, as the page protocol requires. Frames of
  * different senders are delivered concurrently by their own reader threads.
  *
+ * <p>Call links carry requests that wait for their answer (the page protocol's faults, fetches and
+ * invalidations). A call link is a socket used by one calling thread at a time, in both directions:
+ *
+ * <pre>
+ *   caller thread ── request frame ──> call link ──> the link's own serving thread (may block)
+ *   caller thread <── response frame ─ call link <──┘
+ *
+ *   stream = [call magic i32][sender node id i32] then request, response, request, response...
+ * </pre>
+ *
+ * The calling thread reads its response from the socket itself, as a plain TCP ping-pong does: no reader
+ * thread wakes it, and the serving thread at the other end may block (it serves only this link), so the
+ * request is served there without a hand-off to a worker. Idle call links are pooled per node; a
+ * concurrent caller opens another. Responses on call links are not ordered with the one-way frames
+ * above: the page protocol orders what must be ordered itself (grant sequence numbers).
+ *
  * <p>Only loopback: the server socket binds to the node's loopback address and links only connect to
  * addresses {@link ClusterConfig#loopback} accepts.
  *
@@ -43,12 +63,90 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class PeerLinks implements AutoCloseable {
     private static final int MAGIC = 0x44534d4c;
+    private static final int CALL_MAGIC = 0x44534d43;
+    /** How often overdue calls are looked for: a timeout fires up to this much late. */
+    private static final long WATCH_INTERVAL_NANOS = 100_000_000L;
     private static final int MAX_FRAME = 64 << 20;
     private static final System.Logger LOG = System.getLogger(PeerLinks.class.getName());
 
     /** Receives frames on a link's reader thread. */
     interface Inbound {
         void frame(int from, ByteBuffer frame);
+    }
+
+    /** Serves requests of call links, each on its link's own thread, which may block. */
+    interface Served {
+        /** Serves one request; must hand exactly one response to {@code responder}, on this thread. */
+        void call(int from, ByteBuffer request, GroupChannel.Responder responder);
+    }
+
+    /**
+     * The calling end of one call link: used by one thread at a time, between {@link #openCall} and
+     * {@link #releaseCall} or {@link #discardCall}.
+     */
+    static final class CallEnd {
+        final int node;
+        private final Socket socket;
+        private final DataOutputStream out;
+        private final DataInputStream in;
+        private volatile boolean closed;
+        /** When the response being read is overdue (System.nanoTime), or 0 while no read is under way. */
+        private volatile long deadline;
+        private volatile boolean timedOut;
+
+        CallEnd(int node, Socket socket) throws IOException {
+            this.node = node;
+            this.socket = socket;
+            this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+            this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+        }
+
+        /** Writes one request. */
+        void write(byte[] frame) throws IOException {
+            out.writeInt(frame.length);
+            out.write(frame);
+            out.flush();
+        }
+
+        /**
+         * Reads the response to the request written last.
+         *
+         * @throws SocketTimeoutException when it did not come within {@code timeoutNanos}
+         */
+        ByteBuffer read(long timeoutNanos) throws IOException {
+            deadline = System.nanoTime() + timeoutNanos;
+            try {
+                int n = in.readInt();
+                if (n < 0 || n > MAX_FRAME) {
+                    throw new IOException("response length " + n + " from node " + node + " is outside 0.."
+                            + MAX_FRAME);
+                }
+                byte[] frame = new byte[n];
+                in.readFully(frame);
+                return ByteBuffer.wrap(frame);
+            } catch (IOException e) {
+                if (timedOut) {
+                    throw new SocketTimeoutException("no response from node " + node + " in time");
+                }
+                throw e;
+            } finally {
+                deadline = 0;
+            }
+        }
+
+        /** Closes the link if its read is overdue; the reader then fails with a timeout. */
+        void expireIfOverdue(long now) {
+            long d = deadline;
+            if (d != 0 && now - d > 0) {
+                timedOut = true;
+                close();
+            }
+        }
+
+        void close() {
+            closed = true;
+            closeQuietly(socket);
+        }
     }
 
     /** One outbound socket; its monitor orders the writes of concurrent senders. */
@@ -78,17 +176,43 @@ final class PeerLinks implements AutoCloseable {
     private final int self;
     private final ServerSocket server;
     private final Inbound inbound;
+    private final Served served;
+    private final Map<Integer, Deque<CallEnd>> idleCalls = new ConcurrentHashMap<>();
+    private final Set<CallEnd> callEnds = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Outbound> outbound = new ConcurrentHashMap<>();
     private final Set<Socket> accepted = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    /** Opens the server socket on an ephemeral port of {@code bind} and starts accepting links. */
+    /** Links that take one-way frames only: a request on a call link closes that link. */
     PeerLinks(int self, InetAddress bind, Inbound inbound) throws IOException {
+        this(self, bind, inbound, (from, request, responder) -> {
+            throw new IllegalStateException("node " + self + " serves no calls");
+        });
+    }
+
+    /** Opens the server socket on an ephemeral port of {@code bind} and starts accepting links. */
+    PeerLinks(int self, InetAddress bind, Inbound inbound, Served served) throws IOException {
         this.self = self;
         this.inbound = inbound;
+        this.served = served;
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(bind, 0), 50);
         Thread.ofPlatform().daemon().name("dsm-links-accept-" + self).start(this::acceptLoop);
+        Thread.ofPlatform().daemon().name("dsm-calls-watch-" + self).start(this::watchCalls);
+    }
+
+    /**
+     * Ends calls whose response is overdue. A watch thread rather than a socket timeout: with a timeout
+     * every read of a response costs a failed read and a poll before the read that gets it.
+     */
+    private void watchCalls() {
+        while (!closed) {
+            LockSupport.parkNanos(this, WATCH_INTERVAL_NANOS);
+            long now = System.nanoTime();
+            for (CallEnd c : callEnds) {
+                c.expireIfOverdue(now);
+            }
+        }
     }
 
     /** Where other members connect. */
@@ -133,12 +257,74 @@ final class PeerLinks implements AutoCloseable {
         }
     }
 
-    /** Closes the link to a node that left; frames still in flight from it are delivered or lost with it. */
+    /**
+     * A call link to {@code node} for the calling thread alone: an idle one, or a new one.
+     *
+     * @throws IOException when the node cannot be reached
+     */
+    CallEnd openCall(int node, InetSocketAddress at) throws IOException {
+        Deque<CallEnd> idle = idleCalls.computeIfAbsent(node, n -> new ConcurrentLinkedDeque<>());
+        for (CallEnd c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
+            if (!c.closed) {
+                return c;
+            }
+        }
+        if (closed) {
+            throw new IOException("links of node " + self + " are closed");
+        }
+        ClusterConfig.loopback(at.getAddress().getHostAddress());
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(at, 5000);
+            CallEnd c = new CallEnd(node, s);
+            c.out.writeInt(CALL_MAGIC);
+            c.out.writeInt(self);
+            callEnds.add(c);
+            if (closed) {
+                c.close();
+                throw new IOException("links of node " + self + " are closed");
+            }
+            return c;
+        } catch (IOException e) {
+            closeQuietly(s);
+            throw e;
+        }
+    }
+
+    /** Returns a call link whose last response was read in full to the idle ones. */
+    void releaseCall(CallEnd c) {
+        if (c.closed) {
+            callEnds.remove(c);
+            return;
+        }
+        idleCalls.computeIfAbsent(c.node, n -> new ConcurrentLinkedDeque<>()).offerFirst(c);
+        if (closed) {
+            discardCall(c);
+        }
+    }
+
+    /** Closes a call link that failed or whose response is still owed (after a timeout). */
+    void discardCall(CallEnd c) {
+        c.close();
+        callEnds.remove(c);
+    }
+
+    /**
+     * Closes the links to a node that left; frames still in flight from it are delivered or lost with it,
+     * and callers waiting on a call link to it get an IOException.
+     */
     void drop(int node) {
         Outbound o = outbound.remove(node);
         if (o != null) {
             synchronized (o) {
                 o.closeQuietly();
+            }
+        }
+        idleCalls.remove(node);
+        for (CallEnd c : callEnds) {
+            if (c.node == node) {
+                discardCall(c);
             }
         }
     }
@@ -167,12 +353,17 @@ final class PeerLinks implements AutoCloseable {
         try {
             s.setTcpNoDelay(true);
             DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
-            if (in.readInt() != MAGIC) {
+            int magic = in.readInt();
+            if (magic != MAGIC && magic != CALL_MAGIC) {
                 LOG.log(System.Logger.Level.WARNING, "node " + self + " refused a link from "
                         + s.getRemoteSocketAddress() + " without the DSM preamble");
                 return;
             }
             int from = in.readInt();
+            if (magic == CALL_MAGIC) {
+                serveCalls(from, s, in);
+                return;
+            }
             Thread.currentThread().setName("dsm-link-" + from + "-to-" + self);
             for (;;) {
                 int n = in.readInt();
@@ -201,6 +392,50 @@ final class PeerLinks implements AutoCloseable {
         }
     }
 
+    /** The serving end of one call link: request, response, request... on this thread. */
+    private void serveCalls(int from, Socket s, DataInputStream in) throws IOException {
+        Thread.currentThread().setName("dsm-call-" + from + "-to-" + self);
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
+        for (;;) {
+            int n = in.readInt();
+            if (n < 0 || n > MAX_FRAME) {
+                LOG.log(System.Logger.Level.WARNING, "node " + self + " closed a call link from node " + from
+                        + ": frame length " + n + " is outside 0.." + MAX_FRAME);
+                return;
+            }
+            byte[] request = new byte[n];
+            in.readFully(request);
+            boolean[] responded = new boolean[1];
+            IOException[] failed = new IOException[1];
+            try {
+                served.call(from, ByteBuffer.wrap(request), response -> {
+                    if (responded[0]) {
+                        throw new IllegalStateException("a second response to one request from node " + from);
+                    }
+                    responded[0] = true;
+                    try {
+                        out.writeInt(response.length);
+                        out.write(response);
+                        out.flush();
+                    } catch (IOException e) {
+                        failed[0] = e;
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "node " + self + " failed on a call from node " + from, e);
+            }
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+            if (!responded[0]) {
+                // the caller would wait for ever for an answer that is not coming: end the link instead
+                LOG.log(System.Logger.Level.WARNING, "node " + self + " closed a call link from node " + from
+                        + ": a request got no response");
+                return;
+            }
+        }
+    }
+
     private static void closeQuietly(Socket s) {
         try {
             s.close();
@@ -223,5 +458,9 @@ final class PeerLinks implements AutoCloseable {
         for (Socket s : accepted) {
             closeQuietly(s);
         }
+        for (CallEnd c : callEnds) {
+            discardCall(c);
+        }
+        idleCalls.clear();
     }
 }

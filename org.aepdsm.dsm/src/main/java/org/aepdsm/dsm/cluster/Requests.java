@@ -14,9 +14,14 @@ import org.aepdsm.api.Errno;
  * Pairs requests with their responses (Popcorn's wait stations). A pending request remembers its target
  * so that it fails at once, with {@link NodeDownException}, when the target leaves the membership.
  *
- * <p>A request may carry an arrival action that runs on the delivery thread before the waiter wakes:
- * the page protocol installs page data there, so that the install is ordered with every later frame
- * from the same sender (an invalidation cannot overtake the data it invalidates).
+ * <p>Two ways to ask: {@link #call} sends a one-way frame and waits at a wait station for the RESPONSE
+ * frame that names its id; {@link #exchange} (and {@link #start} / {@link #finish}) writes the request
+ * on a call link and reads the response there, on the asking thread. A wait station can also be set up
+ * without sending ({@link #expect}), for an answer that another node sends on behalf of the one asked.
+ *
+ * <p>A wait station may carry an arrival action that runs on the delivery thread before the waiter
+ * wakes: the page protocol installs forwarded page data there, so that the data is in place (with its
+ * grant number) when the faulting thread goes on.
  *
  * <p>A {@link Call} is a one-shot wait station: the outcome is published through one volatile field and
  * the waiting thread is unparked directly by the delivery thread, with no future or executor between.
@@ -104,6 +109,72 @@ public final class Requests {
     }
 
     /**
+     * Sets up a wait station for a RESPONSE with id {@code id} that some node sends without being asked
+     * by this node directly; it fails when {@code node} leaves. Remove it with {@link #forget} if the
+     * answer comes another way.
+     *
+     * @param onArrival runs on the delivery thread when a successful response arrives, or null
+     */
+    public Call expect(int node, long id, Consumer<Reply> onArrival) {
+        Call call = new Call(node, id, onArrival);
+        pending.put(id, call);
+        return call;
+    }
+
+    /** Removes a wait station that is no longer waited for. */
+    public void forget(Call call) {
+        pending.remove(call.id, call);
+    }
+
+    /**
+     * Fails a wait station with {@code why} if its answer has not arrived yet.
+     *
+     * @return whether it was still waiting (false: its response arrived, or nobody waits any more)
+     */
+    public boolean withdraw(long id, RuntimeException why) {
+        Call call = pending.remove(id);
+        if (call == null) {
+            return false;
+        }
+        call.complete(why);
+        return true;
+    }
+
+    /**
+     * Writes a request on a call link; the response is read by {@link #finish} on this thread.
+     *
+     * @throws NodeDownException when the node is not a member
+     */
+    public GroupChannel.PendingCall start(int node, byte[] frame) {
+        return channel.callStart(node, frame);
+    }
+
+    /**
+     * Reads the response to a request written by {@link #start}.
+     *
+     * @param what names the request in error messages
+     * @throws NodeDownException when the target left
+     * @throws AepException EIO on timeout, or the errno the responder sent
+     */
+    public Reply finish(GroupChannel.PendingCall call, String what) {
+        ByteBuffer in = channel.callFinish(call, what);
+        if (in.get() != FrameType.RESPONSE) {
+            throw new AepException(Errno.EIO, what + ": node " + call.node() + " answered with a frame that is not a response");
+        }
+        in.getLong();
+        Reply reply = decode(in);
+        if (!reply.ok()) {
+            throw new AepException(Errno.of(reply.status()), stripErrno(reply.message()));
+        }
+        return reply;
+    }
+
+    /** A request on a call link and its response: {@link #start} then {@link #finish}. */
+    public Reply exchange(int node, byte[] frame, String what) {
+        return finish(start(node, frame), what);
+    }
+
+    /**
      * Sends a request frame made with id {@code id} and returns its wait station.
      *
      * @param onArrival runs on the delivery thread when a successful response arrives, or null
@@ -127,6 +198,15 @@ public final class Requests {
 
     /** Sends a response whose payload is {@code length} bytes of {@code payload} from {@code offset}. */
     public void reply(int to, long id, int status, String message, byte[] payload, int offset, int length) {
+        try {
+            channel.send(to, response(id, status, message, payload, offset, length));
+        } catch (NodeDownException e) {
+            // the requester left: nobody waits for this answer any more
+        }
+    }
+
+    /** A RESPONSE frame: {@code length} bytes of {@code payload} from {@code offset} (payload may be null when 0). */
+    public static byte[] response(long id, int status, String message, byte[] payload, int offset, int length) {
         String text = message == null ? "" : message;
         // type, id, status, message length, payload length: 19 bytes around the message and the payload
         Frame f = Frame.of(FrameType.RESPONSE, id, 19 + text.length() + length).i32(status).str(text);
@@ -134,11 +214,19 @@ public final class Requests {
         if (length > 0) {
             f.raw(payload, offset, length);
         }
-        try {
-            channel.send(to, f.array());
-        } catch (NodeDownException e) {
-            // the requester left: nobody waits for this answer any more
-        }
+        return f.array();
+    }
+
+    /** A RESPONSE frame that carries an error. */
+    public static byte[] failure(long id, AepException e) {
+        return response(id, e.errno().code(), e.getMessage(), null, 0, 0);
+    }
+
+    private static Reply decode(ByteBuffer in) {
+        int status = in.getInt();
+        String message = Frame.str(in);
+        int n = in.getInt();
+        return new Reply(status, message, in.slice(in.position(), n));
     }
 
     /** Replies with an error. */
@@ -152,11 +240,7 @@ public final class Requests {
         if (call == null) {
             return;
         }
-        int status = in.getInt();
-        String message = Frame.str(in);
-        int n = in.getInt();
-        ByteBuffer payload = in.slice(in.position(), n);
-        Reply reply = new Reply(status, message, payload);
+        Reply reply = decode(in);
         try {
             if (reply.ok() && call.onArrival != null) {
                 call.onArrival.accept(reply);

@@ -29,9 +29,12 @@ import org.aepdsm.dsm.task.TaskRunner;
  * One DSM node: a cluster member with its regions and tasks. The plain object behind the DS component;
  * tests and benchmarks make several in one JVM.
  *
- * <p>Frames arrive on JGroups delivery threads, one sender at a time. Holder-side work (FETCH,
- * INVALIDATE, data installs, task frames) is short and runs there, in order; origin-side work
- * (PAGE_REQUEST, PAGE_STATE, cleanup after a node left) waits for other nodes and runs on virtual threads.
+ * <p>One-way frames arrive on delivery threads (a link's reader, or JGroups'), one sender at a time:
+ * responses (and the data a holder forwards), region and task frames; that work is short and runs there.
+ * The page protocol's requests (PAGE_REQUEST, FETCH, INVALIDATE, FETCH_FOR, WITHDRAW, PAGE_STATE)
+ * arrive on call links and are served on the link's own thread, which may wait for other nodes: the
+ * origin serves a fault where it arrived, with no hand-off. Cleanup after a node left runs on a virtual
+ * thread.
  *
  * <p>The region directory (name to size and origin) is decided by the coordinator, so that two nodes
  * opening one name agree on its origin; every origin multicasts its regions (REGION) when they are made
@@ -62,6 +65,7 @@ public final class DsmNode implements DsmCluster, AutoCloseable {
         this.requests = new Requests(channel);
         this.frames = frames;
         this.tasks = new TaskRunner(channel, requests, this::region, taskLoader);
+        channel.serveCalls(this::serveCall);
         channel.addSink(new GroupChannel.Sink() {
             @Override
             public void frame(int from, ByteBuffer frame) {
@@ -220,56 +224,6 @@ public final class DsmNode implements DsmCluster, AutoCloseable {
         try {
             switch (type) {
                 case FrameType.RESPONSE -> requests.arrived(id, in);
-                case FrameType.PAGE_REQUEST -> {
-                    String name = Frame.str(in);
-                    long size = in.getLong();
-                    long page = in.getLong();
-                    boolean write = Frame.bool(in);
-                    Region known = regions.get(name);
-                    if (known != null && known.serveRemoteAtOnce(from, id, page, write)) {
-                        return;
-                    }
-                    workers.execute(() -> {
-                        try {
-                            originRegion(name, size).serveRemote(from, id, page, write);
-                        } catch (AepException e) {
-                            requests.fail(from, id, e);
-                        }
-                    });
-                }
-                case FrameType.FETCH -> {
-                    Region r = regions.get(Frame.str(in));
-                    long page = in.getLong();
-                    FetchMode mode = FetchMode.of(in.get());
-                    if (r == null) {
-                        requests.reply(from, id, Errno.ESTALE.code(), "node " + channel.localNode()
-                                + " has no copy of that region", null);
-                    } else {
-                        r.answerFetch(from, id, page, mode);
-                    }
-                }
-                case FrameType.INVALIDATE -> {
-                    Region r = regions.get(Frame.str(in));
-                    long page = in.getLong();
-                    if (r == null) {
-                        requests.reply(from, id, 0, null, null);
-                    } else {
-                        r.answerInvalidate(from, id, page);
-                    }
-                }
-                case FrameType.PAGE_STATE -> {
-                    String name = Frame.str(in);
-                    long page = in.getLong();
-                    workers.execute(() -> {
-                        Region r = regions.get(name);
-                        if (r == null || r.origin() != channel.localNode()) {
-                            requests.fail(from, id, new AepException(Errno.ESTALE, "node " + channel.localNode()
-                                    + " is not the origin of region '" + name + "'"));
-                        } else {
-                            r.answerState(from, id, page);
-                        }
-                    });
-                }
                 case FrameType.OPEN_REGION -> {
                     String name = Frame.str(in);
                     long size = in.getLong();
@@ -297,6 +251,98 @@ public final class DsmNode implements DsmCluster, AutoCloseable {
                         + " failed on the request: " + e));
             }
         }
+    }
+
+    /** Serves a request of a call link on its thread; responds exactly once. */
+    private void serveCall(int from, ByteBuffer in, GroupChannel.Responder responder) {
+        boolean[] responded = new boolean[1];
+        GroupChannel.Responder out = frame -> {
+            responded[0] = true;
+            responder.respond(frame);
+        };
+        byte type = in.get();
+        long id = in.getLong();
+        try {
+            switch (type) {
+                case FrameType.PAGE_REQUEST -> {
+                    String name = Frame.str(in);
+                    long size = in.getLong();
+                    long page = in.getLong();
+                    boolean write = Frame.bool(in);
+                    originRegion(name, size).serveRemote(from, id, page, write, out);
+                }
+                case FrameType.FETCH -> {
+                    Region r = regions.get(Frame.str(in));
+                    long page = in.getLong();
+                    FetchMode mode = FetchMode.of(in.get());
+                    int grant = in.getInt();
+                    if (r == null) {
+                        out.respond(noRegion(id));
+                    } else {
+                        r.answerFetch(id, page, mode, grant, out);
+                    }
+                }
+                case FrameType.INVALIDATE -> {
+                    Region r = regions.get(Frame.str(in));
+                    long page = in.getLong();
+                    int grant = in.getInt();
+                    if (r == null) {
+                        out.respond(Requests.response(id, 0, null, null, 0, 0));
+                    } else {
+                        r.answerInvalidate(id, page, grant, out);
+                    }
+                }
+                case FrameType.FETCH_FOR -> {
+                    Region r = regions.get(Frame.str(in));
+                    long page = in.getLong();
+                    FetchMode mode = FetchMode.of(in.get());
+                    int grant = in.getInt();
+                    int requester = in.getInt();
+                    long requestId = in.getLong();
+                    int newGrant = in.getInt();
+                    if (r == null) {
+                        out.respond(noRegion(id));
+                    } else {
+                        r.answerForward(id, page, mode, grant, requester, requestId, newGrant, out);
+                    }
+                }
+                case FrameType.WITHDRAW -> out.respond(Region.answerWithdraw(requests, id, in.getLong()));
+                case FrameType.PAGE_STATE -> {
+                    String name = Frame.str(in);
+                    long page = in.getLong();
+                    Region r = regions.get(name);
+                    if (r == null || r.origin() != channel.localNode()) {
+                        out.respond(Requests.failure(id, new AepException(Errno.ESTALE, "node "
+                                + channel.localNode() + " is not the origin of region '" + name + "'")));
+                    } else {
+                        r.answerState(id, page, out);
+                    }
+                }
+                default -> out.respond(Requests.failure(id, new AepException(Errno.EINVAL, "node "
+                        + channel.localNode() + " serves no call of frame type " + type)));
+            }
+        } catch (AepException e) {
+            if (!responded[0]) {
+                out.respond(Requests.failure(id, e));
+            }
+        } catch (NodeDownException e) {
+            if (!responded[0]) {
+                out.respond(Requests.failure(id, new AepException(Errno.EIO, "node " + channel.localNode()
+                        + " could not serve the request: " + e.getMessage())));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "node " + channel.localNode() + " failed on call type " + type
+                    + " from node " + from, e);
+            if (!responded[0]) {
+                out.respond(Requests.failure(id, new AepException(Errno.EIO, "node " + channel.localNode()
+                        + " failed on the request: " + e)));
+            }
+        }
+    }
+
+    private byte[] noRegion(long id) {
+        return Requests.response(id, Errno.ESTALE.code(), "node " + channel.localNode()
+                + " has no copy of that region", null, 0, 0);
     }
 
     /** The region a PAGE_REQUEST names, which this node originates. */

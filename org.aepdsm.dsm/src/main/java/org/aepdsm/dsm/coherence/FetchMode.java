@@ -5,7 +5,9 @@ public enum FetchMode {
     /** Keep the copy as it is (a read-shared copy serving another reader). */
     KEEP,
     /** Keep a read-only copy (the writer serving a reader, or serving a writer before it is invalidated). */
-    DOWNGRADE;
+    DOWNGRADE,
+    /** Give the copy up once it is copied out (the sole holder serving a writer directly). */
+    DROP;
 
     static FetchMode of(int ordinal) {
         return values()[ordinal];

@@ -1,13 +1,23 @@
 package org.aepdsm.dsm.coherence;
 
-/** The origin's answer to a page fault. Immutable. */
+/**
+ * The origin's answer to a page fault. {@code seq} is the page's grant number, which the requester
+ * records when the grant is in place (see {@link LocalPages#awaitGrant}). Immutable.
+ */
 public sealed interface Grant {
     /** The page's data goes with the grant. */
-    record Data(byte[] bytes) implements Grant {
+    record Data(byte[] bytes, int seq) implements Grant {
     }
 
     /** The requester already holds a valid copy: ownership only (Popcorn's VM_FAULT_CONTINUE). */
-    record NoData() implements Grant {
+    record NoData(int seq) implements Grant {
+    }
+
+    /**
+     * Another holder sends the data straight to the requester, answering the request by its id; the
+     * origin tells the requester so at once, and follows up itself only if that holder fails.
+     */
+    record Forwarded() implements Grant {
     }
 
     /** Every copy of the page died with its nodes. */

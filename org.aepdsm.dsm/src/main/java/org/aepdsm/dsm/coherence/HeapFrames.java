@@ -34,8 +34,8 @@ public final class HeapFrames implements PageFrames {
     }
 
     @Override
-    public void install(long page, byte[] data, boolean writable) {
-        MemorySegment.copy(MemorySegment.ofArray(data), 0, segment, page * LocalPages.PAGE_SIZE,
+    public void install(long page, byte[] data, int offset, boolean writable) {
+        MemorySegment.copy(MemorySegment.ofArray(data), offset, segment, page * LocalPages.PAGE_SIZE,
                 LocalPages.PAGE_SIZE);
     }
 

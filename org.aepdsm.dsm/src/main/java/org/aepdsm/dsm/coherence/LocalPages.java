@@ -1,5 +1,7 @@
 package org.aepdsm.dsm.coherence;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -10,13 +12,20 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *   state[page]  INVALID (0)  no valid copy here: any access faults
  *                SHARED  (1)  valid, read-only: reads are local, writes fault for ownership
  *                EXCLUSIVE(2) valid and this node is the only holder: reads and writes are local
+ *   grant[page]  sequence number of the origin's last grant this node put in place (install, upgrade)
  *   stripes[page % 64]  read-locked by local accesses while they check the state and touch the page,
  *                       write-locked by every state change (install, upgrade, downgrade, drop)
  * </pre>
  *
  * Invariants: a state change and the frames' memory change happen together under the write lock, so an
  * access that saw a valid state completes before the copy can be invalidated; no lock is held while
- * waiting for another node. Thread-safe.
+ * waiting for another node.
+ *
+ * <p>Why grant numbers: a grant reaches this node on the call link of its fault, or from another holder,
+ * while the origin's later fetches and invalidations arrive on other links; nothing orders them. The
+ * origin numbers its grants per page and names, in each fetch or invalidation, the grant that made this
+ * node a holder; {@link #awaitGrant} holds such a request back until that grant is in place, so it can
+ * never act on a copy that is not here yet. Thread-safe.
  */
 public final class LocalPages implements AutoCloseable {
     public static final int PAGE_SIZE = 4096;
@@ -24,9 +33,13 @@ public final class LocalPages implements AutoCloseable {
     public static final byte SHARED = 1;
     public static final byte EXCLUSIVE = 2;
     private static final int STRIPES = 64;
+    private static final VarHandle GRANT = MethodHandles.arrayElementVarHandle(int[].class);
 
     private final PageFrames frames;
     private final byte[] state;
+    private final int[] grant;
+    /** Threads in {@link #awaitGrant}; installs notify the monitor {@code grant} only when there are any. */
+    private volatile int grantWaiters;
     private final ReentrantReadWriteLock[] stripes = new ReentrantReadWriteLock[STRIPES];
     final AtomicLong invalidationsReceived = new AtomicLong();
     final AtomicLong fetchesServed = new AtomicLong();
@@ -38,6 +51,7 @@ public final class LocalPages implements AutoCloseable {
     public LocalPages(PageFrames frames, long pages, byte initial) {
         this.frames = frames;
         this.state = new byte[Math.toIntExact(pages)];
+        this.grant = new int[state.length];
         java.util.Arrays.fill(state, initial);
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantReadWriteLock();
@@ -78,14 +92,78 @@ public final class LocalPages implements AutoCloseable {
 
     /** Received data: the page becomes SHARED, or EXCLUSIVE for a writer. */
     public void install(long page, byte[] data, boolean writable) {
+        install(page, data, 0, writable);
+    }
+
+    /** Received data from {@code offset} of {@code data}: the page becomes SHARED, or EXCLUSIVE for a writer. */
+    public void install(long page, byte[] data, int offset, boolean writable) {
         ReentrantReadWriteLock.WriteLock l = writeLock(page);
         l.lock();
         try {
-            frames.install(page, data, writable);
+            frames.install(page, data, offset, writable);
             state[(int) page] = writable ? EXCLUSIVE : SHARED;
         } finally {
             l.unlock();
         }
+    }
+
+    /** Received data of the origin's grant number {@code seq}; see {@link #install(long, byte[], int, boolean)}. */
+    public void install(long page, byte[] data, int offset, boolean writable, int seq) {
+        install(page, data, offset, writable);
+        granted(page, seq);
+    }
+
+    /** Write ownership without data by the origin's grant number {@code seq}; see {@link #upgrade(long)}. */
+    public void upgrade(long page, int seq) {
+        upgrade(page);
+        granted(page, seq);
+    }
+
+    /** Records that grant {@code seq} of the page is in place, and wakes requests held back for it. */
+    private void granted(long page, int seq) {
+        GRANT.setVolatile(grant, (int) page, seq);
+        if (grantWaiters > 0) {
+            synchronized (grant) {
+                grant.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until the origin's grant number {@code seq} of the page (or a later one) is in place here.
+     * Returns at once in the usual case; waits only when a request of the origin overtook the grant it
+     * follows.
+     *
+     * @return false when the grant did not come within {@code timeoutNanos} (its fault failed here)
+     */
+    public boolean awaitGrant(long page, int seq, long timeoutNanos) {
+        if (hasGrant(page, seq)) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (grant) {
+            grantWaiters++;
+            try {
+                while (!hasGrant(page, seq)) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    grant.wait(left / 1_000_000, (int) (left % 1_000_000));
+                }
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return hasGrant(page, seq);
+            } finally {
+                grantWaiters--;
+            }
+        }
+    }
+
+    /** Whether grant {@code seq} or a later one is in place (numbers compare modulo 2^32). */
+    private boolean hasGrant(long page, int seq) {
+        return (int) GRANT.getVolatile(grant, (int) page) - seq >= 0;
     }
 
     /**
@@ -122,13 +200,18 @@ public final class LocalPages implements AutoCloseable {
             if (s == INVALID) {
                 return null;
             }
-            if (s == EXCLUSIVE && mode != FetchMode.KEEP) {
+            if (s == EXCLUSIVE && mode == FetchMode.DOWNGRADE) {
                 // stop local writers before the bytes are copied out
                 frames.downgrade(page);
                 state[(int) page] = SHARED;
             }
             byte[] data = frames.copy(page);
             fetchesServed.incrementAndGet();
+            if (mode == FetchMode.DROP) {
+                frames.drop(page);
+                state[(int) page] = INVALID;
+                invalidationsReceived.incrementAndGet();
+            }
             return data;
         } finally {
             l.unlock();

@@ -1,8 +1,6 @@
 package org.aepdsm.dsm.coherence;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,12 +14,17 @@ import org.aepdsm.dsm.cluster.NodeDownException;
  * {@code __handle_remotefault_at_origin}, reader-replicate / writer-invalidate).
  *
  * <pre>
- *   entry[page] = { lock, owners: sorted node ids holding a valid copy, writer: node or -1, lost }
+ *   entry[page] = { lock, owners: sorted node ids holding a valid copy, grants: the grant number that
+ *                   made each owner one, writer: node or -1, seq: the page's last grant number, lost }
  *
- *   read fault from R   source = writer, else any owner (the origin itself first)
- *                       fetch: the writer downgrades, a reader keeps its copy
- *                       owners += R (and += origin, which keeps a copy of what it relayed)
+ *   read fault from R   the origin itself in owners: nothing to send
+ *                       origin holds it: data from here
+ *                       else forwarded: a holder H (the writer, else the lowest owner) sends the data
+ *                         straight to R (the writer downgrades) and then answers the origin; the origin
+ *                         tells R at once that the data comes from H
+ *                       owners += R
  *   write fault from R  R in owners: no data needed (grant without data)
+ *                       the only copy is at another node H: forwarded, H gives its copy up
  *                       else fetch from a source (which keeps a read-only copy until the next step)
  *                       invalidate every other owner, wait for all acks
  *                       owners = {R}, writer = R
@@ -30,23 +33,62 @@ import org.aepdsm.dsm.cluster.NodeDownException;
  *
  * Invariants: writer != -1 implies owners == {writer}; a lost page has no owners. One fault per page is
  * served at a time (the entry lock, held while waiting for holders, never while waiting for the
- * requester), and the answer is handed to the delivery callback under that lock: the response to the
- * requester leaves before any later invalidation of that page, and per-sender FIFO delivery keeps that
- * order at the requester. Thread-safe.
+ * requester), and every grant has a number above the last; each fetch and invalidation names the grant
+ * that made its holder one, and the holder serves it only once that grant is in place there
+ * ({@link LocalPages#awaitGrant}), so a request can never overtake the data it is about, whichever link
+ * each travelled on.
+ *
+ * <p>A forwarded grant: the origin learns from H whether H sent the data. If H left before it said,
+ * the origin asks R whether the data arrived ({@link Holders#withdraw}); if not, R's fault is withdrawn
+ * and R faults again, so R is an owner exactly when it has the data. Thread-safe.
  */
 public final class PageDirectory {
+    /** What became of a forwarded grant. */
+    public enum Forward {
+        /** The holder sent the data to the requester. */
+        SENT,
+        /** The holder sent nothing: it holds no copy, or was no member when asked. */
+        NO_COPY,
+        /** The holder left before it answered: the data may or may not have been sent. */
+        UNSURE
+    }
+
     /** How the origin reaches other holders; calls block and must not be made from a delivery thread. */
     public interface Holders {
         /**
-         * Fetches the page from a holder.
+         * Fetches the page from a holder that became one by grant {@code grant}.
          *
          * @return the bytes, or null when that node holds no valid copy
          * @throws NodeDownException when the holder left
          */
-        byte[] fetch(int node, long page, FetchMode mode);
+        byte[] fetch(int node, int grant, long page, FetchMode mode);
 
-        /** Invalidates the page at each node and waits for every ack; nodes that left count as acked. */
-        void invalidate(List<Integer> nodes, long page);
+        /**
+         * Invalidates the page at each node (which became a holder by the grant at the same index) and
+         * waits for every ack; nodes that left count as acked.
+         */
+        void invalidate(int[] nodes, int[] grants, long page);
+
+        /**
+         * Asks holder {@code source} (a holder by grant {@code sourceGrant}) to send the page, as grant
+         * number {@code grant}, straight to {@code requester} as the answer to its request
+         * {@code requestId}, and waits for the holder's answer. {@code sent} runs once the request is
+         * written (or could not be), before the wait.
+         */
+        Forward forward(int source, int sourceGrant, long page, FetchMode mode, int requester, long requestId,
+                int grant, Runnable sent);
+
+        /**
+         * Withdraws the request {@code requestId} of {@code requester} if its forwarded data has not
+         * arrived; the requester then faults again.
+         *
+         * @return true when it was withdrawn, false when the data had arrived
+         * @throws NodeDownException when the requester left
+         */
+        boolean withdraw(int requester, long requestId);
+
+        /** Answers a request that was told its data was forwarded with an error after all. */
+        void fail(int requester, long requestId, String message);
 
         /** Whether a node is a live member. */
         boolean alive(int node);
@@ -55,8 +97,58 @@ public final class PageDirectory {
     private static final class Entry {
         final ReentrantLock lock = new ReentrantLock(true);
         int[] owners;
+        int[] grants;
         int writer;
+        int seq;
         boolean lost;
+
+        boolean owns(int node) {
+            return Arrays.binarySearch(owners, node) >= 0;
+        }
+
+        int grantOf(int node) {
+            int i = Arrays.binarySearch(owners, node);
+            return i >= 0 ? grants[i] : 0;
+        }
+
+        void add(int node, int grant) {
+            int i = Arrays.binarySearch(owners, node);
+            if (i >= 0) {
+                grants[i] = grant;
+                return;
+            }
+            int at = -i - 1;
+            owners = insert(owners, at, node);
+            grants = insert(grants, at, grant);
+        }
+
+        void remove(int node) {
+            int i = Arrays.binarySearch(owners, node);
+            if (i >= 0) {
+                owners = delete(owners, i);
+                grants = delete(grants, i);
+            }
+        }
+
+        void only(int node, int grant) {
+            owners = new int[] {node};
+            grants = new int[] {grant};
+        }
+
+        private static int[] insert(int[] a, int at, int v) {
+            int[] out = new int[a.length + 1];
+            System.arraycopy(a, 0, out, 0, at);
+            out[at] = v;
+            System.arraycopy(a, at, out, at + 1, a.length - at);
+            return out;
+        }
+
+        private static int[] delete(int[] a, int i) {
+            int[] out = new int[a.length - 1];
+            System.arraycopy(a, 0, out, 0, i);
+            System.arraycopy(a, i + 1, out, i, a.length - i - 1);
+            return out;
+        }
     }
 
     private final String region;
@@ -67,6 +159,7 @@ public final class PageDirectory {
     final AtomicLong invalidationsSent = new AtomicLong();
     final AtomicLong grantsWithoutData = new AtomicLong();
     final AtomicLong remoteFetches = new AtomicLong();
+    final AtomicLong forwarded = new AtomicLong();
     final AtomicLong served = new AtomicLong();
 
     /** A directory where the origin {@code self} holds every page, writable (they are zero). */
@@ -78,82 +171,52 @@ public final class PageDirectory {
         this.entries = new Entry[local.pages()];
         for (int i = 0; i < entries.length; i++) {
             Entry e = new Entry();
-            e.owners = new int[] {self};
+            e.only(self, 0);
             e.writer = self;
             entries[i] = e;
         }
     }
 
     /**
-     * Serves one fault. {@code deliver} receives the grant under the page's lock: for the origin itself it
-     * installs locally, for another node it sends the response.
+     * Serves one fault. {@code deliver} receives the grant under the page's lock, exactly once: for the
+     * origin itself it installs locally, for another node it sends the response to request
+     * {@code requestId}. After a {@link Grant.Forwarded} the directory may still wait for the holder.
      */
-    public void serve(int requester, long page, boolean write, Consumer<Grant> deliver) {
+    public void serve(int requester, long requestId, long page, boolean write, Consumer<Grant> deliver) {
         Entry e = entries[(int) page];
         e.lock.lock();
         try {
-            decide(e, requester, page, write, deliver);
+            decide(e, requester, requestId, page, write, deliver);
         } finally {
             e.lock.unlock();
         }
     }
 
-    /**
-     * Serves one fault only if that is possible without waiting: the page's entry is free now, and no
-     * other node must be asked (the origin holds the data or the requester's copy suffices, and there is
-     * no copy to invalidate but the origin's own). Delivery threads use this to answer at once.
-     *
-     * @return whether the fault was served; if not, nothing changed
-     */
-    public boolean serveAtOnce(int requester, long page, boolean write, Consumer<Grant> deliver) {
-        Entry e = entries[(int) page];
-        if (!e.lock.tryLock()) {
-            return false;
-        }
-        try {
-            if (!needsNoOtherNode(e, requester, write)) {
-                return false;
-            }
-            decide(e, requester, page, write, deliver);
-            return true;
-        } finally {
-            e.lock.unlock();
-        }
-    }
-
-    /** Whether serving this fault touches no other node than the requester. */
-    private boolean needsNoOtherNode(Entry e, int requester, boolean write) {
-        if (e.lost) {
-            return true;
-        }
-        boolean has = contains(e.owners, requester);
-        if (!has && !contains(e.owners, self)) {
-            return false;
-        }
-        if (!write) {
-            return true;
-        }
-        for (int o : e.owners) {
-            if (o != requester && o != self) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void decide(Entry e, int requester, long page, boolean write, Consumer<Grant> deliver) {
+    private void decide(Entry e, int requester, long requestId, long page, boolean write, Consumer<Grant> deliver) {
         served.incrementAndGet();
         if (requester != self && !holders.alive(requester)) {
+            deliver.accept(new Grant.Lost("node " + requester + " left"));
             return;
         }
         if (e.lost) {
             deliver.accept(new Grant.Lost(lostMessage(page)));
             return;
         }
-        boolean has = contains(e.owners, requester);
+        boolean has = e.owns(requester);
+        boolean remote = requester != self;
         if (!write) {
+            if (has && remote) {
+                // a node asks to read only when it holds no valid copy: the one counted here is gone (its
+                // fault failed after the grant was sent), so it is served like any other reader
+                e.remove(requester);
+                has = false;
+            }
             if (has) {
-                deliver.accept(new Grant.NoData());
+                deliver.accept(new Grant.NoData(e.grantOf(requester)));
+                return;
+            }
+            if (remote && !e.owns(self)) {
+                forward(e, requester, requestId, page, false, deliver);
                 return;
             }
             byte[] data = obtain(e, page, false);
@@ -161,9 +224,14 @@ public final class PageDirectory {
                 deliver.accept(new Grant.Lost(lostMessage(page)));
                 return;
             }
-            e.owners = add(e.owners, requester);
+            int g = ++e.seq;
+            e.add(requester, g);
             // the origin's own read fault: obtain() already put the copy in place here
-            deliver.accept(requester == self ? new Grant.NoData() : new Grant.Data(data));
+            deliver.accept(remote ? new Grant.Data(data, g) : new Grant.NoData(g));
+            return;
+        }
+        if (remote && !has && e.owners.length == 1 && e.owners[0] != self) {
+            forward(e, requester, requestId, page, true, deliver);
             return;
         }
         byte[] data = has ? null : obtain(e, page, true);
@@ -171,40 +239,106 @@ public final class PageDirectory {
             deliver.accept(new Grant.Lost(lostMessage(page)));
             return;
         }
-        List<Integer> others = new ArrayList<>();
-        for (int o : e.owners) {
+        int n = 0;
+        int[] others = new int[e.owners.length];
+        int[] grants = new int[e.owners.length];
+        for (int i = 0; i < e.owners.length; i++) {
+            int o = e.owners[i];
             if (o == requester) {
                 continue;
             }
             if (o == self) {
                 local.invalidate(page);
             } else {
-                others.add(o);
+                others[n] = o;
+                grants[n++] = e.grants[i];
             }
         }
-        if (!others.isEmpty()) {
-            invalidationsSent.addAndGet(others.size());
-            holders.invalidate(others, page);
+        if (n > 0) {
+            invalidationsSent.addAndGet(n);
+            holders.invalidate(Arrays.copyOf(others, n), Arrays.copyOf(grants, n), page);
         }
-        e.owners = new int[] {requester};
+        int g = ++e.seq;
+        e.only(requester, g);
         e.writer = requester;
         if (has) {
             grantsWithoutData.incrementAndGet();
-            deliver.accept(new Grant.NoData());
+            deliver.accept(new Grant.NoData(g));
         } else {
-            deliver.accept(new Grant.Data(data));
+            deliver.accept(new Grant.Data(data, g));
         }
     }
 
     /**
-     * Gets the page's bytes from a holder for a requester that holds none. The source keeps a read-only
-     * copy (a writer downgrades), so a failure later in the fault loses nothing; a write fault then
-     * invalidates it with the other owners. For a read the origin keeps a copy of what it relays. A holder
-     * that left is dropped and the next one tried; none left means the page is lost.
+     * A remote requester's fault whose data is at other nodes only: a holder sends it straight to the
+     * requester. For a read the source is the writer (which downgrades) or the lowest owner; for a write
+     * it is the only owner, which gives its copy up.
+     */
+    private void forward(Entry e, int requester, long requestId, long page, boolean write, Consumer<Grant> deliver) {
+        boolean[] told = new boolean[1];
+        Runnable tell = () -> {
+            if (!told[0]) {
+                told[0] = true;
+                deliver.accept(new Grant.Forwarded());
+            }
+        };
+        while (e.owners.length > 0) {
+            int source = e.writer != -1 ? e.writer : e.owners[0];
+            FetchMode mode = write ? FetchMode.DROP : source == e.writer ? FetchMode.DOWNGRADE : FetchMode.KEEP;
+            int g = e.seq + 1;
+            remoteFetches.incrementAndGet();
+            Forward outcome = holders.forward(source, e.grantOf(source), page, mode, requester, requestId, g, tell);
+            tell.run();
+            if (e.writer == source) {
+                e.writer = -1;
+            }
+            if (outcome != Forward.SENT) {
+                e.remove(source);
+            }
+            if (outcome == Forward.NO_COPY) {
+                continue;
+            }
+            if (outcome == Forward.UNSURE) {
+                try {
+                    if (holders.withdraw(requester, requestId)) {
+                        // the requester faults again and finds the page without that holder
+                        if (e.owners.length == 0) {
+                            e.lost = true;
+                        }
+                        return;
+                    }
+                } catch (NodeDownException gone) {
+                    if (e.owners.length == 0) {
+                        e.lost = true;
+                    }
+                    return;
+                }
+            }
+            forwarded.incrementAndGet();
+            e.seq = g;
+            if (write) {
+                e.only(requester, g);
+                e.writer = requester;
+            } else {
+                e.add(requester, g);
+            }
+            return;
+        }
+        tell.run();
+        e.lost = true;
+        e.writer = -1;
+        holders.fail(requester, requestId, lostMessage(page));
+    }
+
+    /**
+     * Gets the page's bytes for a requester that holds none. The source keeps a read-only copy (a writer
+     * downgrades), so a failure later in the fault loses nothing; a write fault then invalidates it with
+     * the other owners. For the origin's own read the copy is put in place here. A holder that left is
+     * dropped and the next one tried; none left means the page is lost.
      */
     private byte[] obtain(Entry e, long page, boolean write) {
         while (e.owners.length > 0) {
-            boolean fromSelf = contains(e.owners, self);
+            boolean fromSelf = e.owns(self);
             int source = fromSelf ? self : e.writer != -1 ? e.writer : e.owners[0];
             FetchMode mode = source == e.writer ? FetchMode.DOWNGRADE : FetchMode.KEEP;
             byte[] data;
@@ -213,7 +347,7 @@ public final class PageDirectory {
             } else {
                 try {
                     remoteFetches.incrementAndGet();
-                    data = holders.fetch(source, page, mode);
+                    data = holders.fetch(source, e.grantOf(source), page, mode);
                 } catch (NodeDownException gone) {
                     data = null;
                 }
@@ -223,12 +357,12 @@ public final class PageDirectory {
             }
             if (data == null) {
                 // the holder left or has no copy: it is no owner
-                e.owners = remove(e.owners, source);
+                e.remove(source);
                 continue;
             }
             if (!write && !fromSelf) {
                 local.install(page, data, false);
-                e.owners = add(e.owners, self);
+                e.add(self, e.seq);
             }
             return data;
         }
@@ -247,8 +381,8 @@ public final class PageDirectory {
         for (Entry e : entries) {
             e.lock.lock();
             try {
-                if (contains(e.owners, node)) {
-                    e.owners = remove(e.owners, node);
+                if (e.owns(node)) {
+                    e.remove(node);
                     if (e.writer == node) {
                         e.writer = -1;
                     }
@@ -277,33 +411,5 @@ public final class PageDirectory {
 
     private String lostMessage(long page) {
         return "page " + page + " of region '" + region + "' is lost: every node holding a copy died";
-    }
-
-    private static boolean contains(int[] set, int node) {
-        return Arrays.binarySearch(set, node) >= 0;
-    }
-
-    private static int[] add(int[] set, int node) {
-        int i = Arrays.binarySearch(set, node);
-        if (i >= 0) {
-            return set;
-        }
-        int at = -i - 1;
-        int[] out = new int[set.length + 1];
-        System.arraycopy(set, 0, out, 0, at);
-        out[at] = node;
-        System.arraycopy(set, at, out, at + 1, set.length - at);
-        return out;
-    }
-
-    private static int[] remove(int[] set, int node) {
-        int i = Arrays.binarySearch(set, node);
-        if (i < 0) {
-            return set;
-        }
-        int[] out = new int[set.length - 1];
-        System.arraycopy(set, 0, out, 0, i);
-        System.arraycopy(set, i + 1, out, i, set.length - i - 1);
-        return out;
     }
 }

@@ -23,8 +23,11 @@ public interface PageFrames extends AutoCloseable {
     /** Copies a valid page out. */
     byte[] copy(long page);
 
-    /** Puts received page data in place; the page becomes readable, and writable if {@code writable}. */
-    void install(long page, byte[] data, boolean writable);
+    /**
+     * Puts received page data (4096 bytes of {@code data} from {@code offset}) in place; the page becomes
+     * readable, and writable if {@code writable}.
+     */
+    void install(long page, byte[] data, int offset, boolean writable);
 
     /** A valid read-only page becomes writable without new data. */
     void upgrade(long page);

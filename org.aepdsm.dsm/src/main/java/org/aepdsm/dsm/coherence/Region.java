@@ -22,6 +22,7 @@ import org.aepdsm.dsm.cluster.Frame;
 import org.aepdsm.dsm.cluster.FrameType;
 import org.aepdsm.dsm.cluster.GroupChannel;
 import org.aepdsm.dsm.cluster.NodeDownException;
+import org.aepdsm.dsm.coherence.PageDirectory.Forward;
 import org.aepdsm.dsm.cluster.Requests;
 
 /**
@@ -37,16 +38,34 @@ import org.aepdsm.dsm.cluster.Requests;
  * <pre>
  *   access(page):  read-lock stripe; state valid for the access? -> do it, unlock
  *                  else unlock; fault(page, write); look again
- *   fault:         leader: origin == self ? directory.serve(self) : PAGE_REQUEST -> origin
- *                          (the response's data is installed on the delivery thread, in FIFO order
- *                           with the origin's later invalidations)
+ *   fault:         leader: origin == self ? directory.serve(self) : PAGE_REQUEST -> origin on a call
+ *                          link; the leader reads the answer itself and installs it:
+ *                            DATA(seq, page) | NODATA(seq) | FORWARDED: the data comes from another
+ *                            holder as a RESPONSE frame naming the request, installed on the delivery
+ *                            thread, which wakes the leader
  *                  follower: wait for the leader's outcome
  * </pre>
+ *
+ * Every installed grant records its number (see {@link LocalPages#awaitGrant}): the origin's later
+ * fetches and invalidations of the page wait for it here, so they cannot overtake the data.
  *
  * Thread-safe. Owned by its node, which closes it.
  */
 public final class Region implements DsmRegion, AutoCloseable {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    /** First byte of a PAGE_REQUEST's answer: what follows. */
+    static final byte DATA = 0;
+    static final byte NO_DATA = 1;
+    static final byte FORWARDED = 2;
+
+    /** Ends a fault whose forwarded request the origin withdrew: the leader faults again. */
+    private static final class Withdrawn extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Withdrawn() {
+            super("withdrawn by the origin", null, false, false);
+        }
+    }
 
     private final String name;
     private final long size;
@@ -229,7 +248,7 @@ public final class Region implements DsmRegion, AutoCloseable {
     private void request(long page, boolean write) {
         faults.incrementAndGet();
         if (directory != null) {
-            directory.serve(channel.localNode(), page, write, grant -> {
+            directory.serve(channel.localNode(), 0, page, write, grant -> {
                 switch (grant) {
                     case Grant.Data d -> {
                         dataReceived.incrementAndGet();
@@ -242,29 +261,60 @@ public final class Region implements DsmRegion, AutoCloseable {
                         }
                     }
                     case Grant.Lost l -> throw new AepException(Errno.EIO, l.reason());
+                    case Grant.Forwarded f -> throw new IllegalStateException("the origin's own fault was forwarded");
                 }
             });
             return;
         }
         long id = requests.nextId();
-        byte[] frame = Frame.of(FrameType.PAGE_REQUEST, id).str(name).i64(size).i64(page).bool(write).array();
-        Requests.Call reply = requests.call(origin, id, frame, r -> {
-            if (r.payload().remaining() == LocalPages.PAGE_SIZE) {
-                byte[] data = new byte[LocalPages.PAGE_SIZE];
-                r.payload().get(data);
-                dataReceived.incrementAndGet();
-                pages.install(page, data, write);
-            } else if (write) {
-                grantsReceived.incrementAndGet();
-                pages.upgrade(page);
-            }
-        });
+        byte[] frame = pageRequest(id, name, size, page, write);
+        String what = (write ? "write" : "read") + " fault on page " + page + " of region '" + name + "'";
+        // set up before asking: a forwarded answer may arrive before the origin's own
+        Requests.Call forwarded = requests.expect(origin, id, r -> install(r.payload(), page, write));
         try {
-            requests.await(reply, (write ? "write" : "read") + " fault on page " + page + " of region '" + name
-                    + "'");
+            ByteBuffer in = requests.exchange(origin, frame, what).payload();
+            if (in.get(in.position()) == FORWARDED) {
+                requests.await(forwarded, what);
+                return;
+            }
+            requests.forget(forwarded);
+            install(in, page, write);
+        } catch (Withdrawn again) {
+            // the holder that was to send the data left: the caller looks at the page and faults again
         } catch (NodeDownException e) {
+            requests.forget(forwarded);
             throw originDown(page);
+        } catch (RuntimeException e) {
+            requests.forget(forwarded);
+            throw e;
         }
+    }
+
+    /** Puts a grant in place: [DATA][seq][page] or [NO_DATA][seq]. */
+    private void install(ByteBuffer in, long page, boolean write) {
+        byte kind = in.get();
+        int seq = in.getInt();
+        if (kind == DATA) {
+            dataReceived.incrementAndGet();
+            pages.install(page, in.array(), in.arrayOffset() + in.position(), write, seq);
+        } else if (write) {
+            grantsReceived.incrementAndGet();
+            pages.upgrade(page, seq);
+        }
+    }
+
+    /** The PAGE_REQUEST frame (also the size the benchmark's TCP peer sends). */
+    public static byte[] pageRequest(long id, String region, long size, long page, boolean write) {
+        return Frame.of(FrameType.PAGE_REQUEST, id).str(region).i64(size).i64(page).bool(write).array();
+    }
+
+    /** The answer to a PAGE_REQUEST that carries the page (also the size the benchmark's TCP peer sends). */
+    public static byte[] pageAnswer(long id, int seq, byte[] data, int offset) {
+        byte[] payload = new byte[5 + LocalPages.PAGE_SIZE];
+        payload[0] = DATA;
+        ByteBuffer.wrap(payload, 1, 4).putInt(seq);
+        System.arraycopy(data, offset, payload, 5, LocalPages.PAGE_SIZE);
+        return Requests.response(id, 0, null, payload, 0, payload.length);
     }
 
     private AepException originDown(long page) {
@@ -285,8 +335,7 @@ public final class Region implements DsmRegion, AutoCloseable {
         byte[] frame = Frame.of(FrameType.PAGE_STATE, id).str(name).i64(page).array();
         Requests.Reply r;
         try {
-            r = requests.await(requests.call(origin, id, frame, null), "state of page " + page + " of region '"
-                    + name + "'");
+            r = requests.exchange(origin, frame, "state of page " + page + " of region '" + name + "'");
         } catch (NodeDownException e) {
             throw originDown(page);
         }
@@ -317,57 +366,44 @@ public final class Region implements DsmRegion, AutoCloseable {
 
     // ---- origin side, called by the node's dispatcher -------------------------------------------------
 
-    /** Serves a PAGE_REQUEST from another node. Blocks: run it off the delivery thread. */
-    public void serveRemote(int from, long id, long page, boolean write) {
+    /**
+     * Serves a PAGE_REQUEST from another node, on the call link's serving thread (it may wait for other
+     * holders). Responds exactly once.
+     */
+    public void serveRemote(int from, long id, long page, boolean write, GroupChannel.Responder out) {
         if (directory == null) {
-            requests.fail(from, id, new AepException(Errno.ESTALE, "node " + channel.localNode()
-                    + " is not the origin of region '" + name + "'"));
+            out.respond(Requests.failure(id, new AepException(Errno.ESTALE, "node " + channel.localNode()
+                    + " is not the origin of region '" + name + "'")));
             return;
         }
         if (page < 0 || page >= pages.pages()) {
-            requests.fail(from, id, new AepException(Errno.EINVAL, "page " + page + " is outside region '" + name
-                    + "'"));
+            out.respond(Requests.failure(id, new AepException(Errno.EINVAL, "page " + page + " is outside region '"
+                    + name + "'")));
             return;
         }
-        try {
-            directory.serve(from, page, write, grant -> answer(from, id, grant));
-        } catch (AepException e) {
-            requests.fail(from, id, e);
-        }
+        directory.serve(from, id, page, write, grant -> out.respond(switch (grant) {
+            case Grant.Data d -> pageAnswer(id, d.seq(), d.bytes(), 0);
+            case Grant.NoData n -> {
+                byte[] payload = Frame.body().u8(NO_DATA).i32(n.seq()).array();
+                yield Requests.response(id, 0, null, payload, 0, payload.length);
+            }
+            case Grant.Forwarded f -> Requests.response(id, 0, null, new byte[] {FORWARDED}, 0, 1);
+            case Grant.Lost l -> Requests.response(id, Errno.EIO.code(), l.reason(), null, 0, 0);
+        }));
     }
 
-    /**
-     * Serves a PAGE_REQUEST on the delivery thread if that needs no other node and the page's entry is
-     * free at once: the origin holds what the requester needs and nobody else must be invalidated.
-     *
-     * @return false when the request must go to {@link #serveRemote} on a thread that may block
-     */
-    public boolean serveRemoteAtOnce(int from, long id, long page, boolean write) {
-        if (directory == null || page < 0 || page >= pages.pages()) {
-            return false;
-        }
-        return directory.serveAtOnce(from, page, write, grant -> answer(from, id, grant));
-    }
-
-    private void answer(int from, long id, Grant grant) {
-        switch (grant) {
-            case Grant.Data d -> requests.reply(from, id, 0, null, d.bytes());
-            case Grant.NoData n -> requests.reply(from, id, 0, null, null);
-            case Grant.Lost l -> requests.reply(from, id, Errno.EIO.code(), l.reason(), null);
-        }
-    }
-
-    /** Answers a PAGE_STATE request. Blocks on the page's entry: run it off the delivery thread. */
-    public void answerState(int from, long id, long page) {
+    /** Answers a PAGE_STATE request. Blocks on the page's entry. */
+    public void answerState(long id, long page, GroupChannel.Responder out) {
         try {
             PageState s = pageState(page);
             Frame f = Frame.body().i32(s.owners().size());
             for (int o : s.owners()) {
                 f.i32(o);
             }
-            requests.reply(from, id, 0, null, f.i32(s.writer()).bool(s.lost()).array());
+            byte[] payload = f.i32(s.writer()).bool(s.lost()).array();
+            out.respond(Requests.response(id, 0, null, payload, 0, payload.length));
         } catch (AepException e) {
-            requests.fail(from, id, e);
+            out.respond(Requests.failure(id, e));
         }
     }
 
@@ -376,36 +412,79 @@ public final class Region implements DsmRegion, AutoCloseable {
         return directory == null ? 0 : directory.forget(node);
     }
 
-    // ---- holder side, called on the delivery thread ----------------------------------------------------
+    // ---- holder side, called on a call link's serving thread ------------------------------------------
 
-    /** The origin fetches a page from this node. Non-blocking. */
-    public void answerFetch(int from, long id, long page, FetchMode mode) {
-        byte[] data = page >= 0 && page < pages.pages() ? pages.fetch(page, mode) : null;
+    /** Waits until the grant a request of the origin names is in place here (see LocalPages.awaitGrant). */
+    private void awaitGrant(long page, int grant) {
+        pages.awaitGrant(page, grant, channel.config().rpcTimeoutMs() * 1_000_000L);
+    }
+
+    /** The origin fetches a page from this node, which holds it by grant {@code grant}. */
+    public void answerFetch(long id, long page, FetchMode mode, int grant, GroupChannel.Responder out) {
+        byte[] data = null;
+        if (page >= 0 && page < pages.pages()) {
+            awaitGrant(page, grant);
+            data = pages.fetch(page, mode);
+        }
         if (data == null) {
-            requests.reply(from, id, Errno.ESTALE.code(), "node " + channel.localNode() + " holds no copy of page "
-                    + page + " of region '" + name + "'", null);
+            out.respond(noCopy(id, page));
         } else {
-            requests.reply(from, id, 0, null, data);
+            out.respond(Requests.response(id, 0, null, data, 0, data.length));
         }
     }
 
-    /** The origin invalidates a page here. Non-blocking. */
-    public void answerInvalidate(int from, long id, long page) {
+    private byte[] noCopy(long id, long page) {
+        return Requests.response(id, Errno.ESTALE.code(), "node " + channel.localNode() + " holds no copy of page "
+                + page + " of region '" + name + "'", null, 0, 0);
+    }
+
+    /** The origin invalidates a page here, which this node holds by grant {@code grant}. */
+    public void answerInvalidate(long id, long page, int grant, GroupChannel.Responder out) {
         if (page >= 0 && page < pages.pages()) {
+            awaitGrant(page, grant);
             pages.invalidate(page);
         }
-        requests.reply(from, id, 0, null, null);
+        out.respond(Requests.response(id, 0, null, null, 0, 0));
     }
 
-    /** How the origin's directory reaches other holders: requests on the channel. */
+    /**
+     * The origin asks this holder to send the page to a requester as grant {@code newGrant}: the data
+     * goes out first, then the origin hears that it did.
+     */
+    public void answerForward(long id, long page, FetchMode mode, int grant, int requester, long requestId,
+            int newGrant, GroupChannel.Responder out) {
+        byte[] data = null;
+        if (page >= 0 && page < pages.pages()) {
+            awaitGrant(page, grant);
+            data = pages.fetch(page, mode);
+        }
+        if (data == null) {
+            out.respond(noCopy(id, page));
+            return;
+        }
+        try {
+            channel.send(requester, pageAnswer(requestId, newGrant, data, 0));
+        } catch (NodeDownException gone) {
+            // the requester left: the origin drops it from the owners with everything else it held
+        }
+        out.respond(Requests.response(id, 0, null, null, 0, 0));
+    }
+
+    /** The origin withdraws this node's forwarded request if its data has not arrived. */
+    public static byte[] answerWithdraw(Requests requests, long id, long requestId) {
+        boolean withdrawn = requests.withdraw(requestId, new Withdrawn());
+        return Requests.response(id, 0, null, new byte[] {(byte) (withdrawn ? 1 : 0)}, 0, 1);
+    }
+
+    /** How the origin's directory reaches other holders: requests on call links. */
     private final class RemoteHolders implements PageDirectory.Holders {
         @Override
-        public byte[] fetch(int node, long page, FetchMode mode) {
+        public byte[] fetch(int node, int grant, long page, FetchMode mode) {
             long id = requests.nextId();
-            byte[] frame = Frame.of(FrameType.FETCH, id).str(name).i64(page).u8(mode.ordinal()).array();
+            byte[] frame = Frame.of(FrameType.FETCH, id).str(name).i64(page).u8(mode.ordinal()).i32(grant).array();
             try {
-                Requests.Reply r = requests.await(requests.call(node, id, frame, null), "fetch of page " + page
-                        + " of region '" + name + "' from node " + node);
+                Requests.Reply r = requests.exchange(node, frame, "fetch of page " + page + " of region '" + name
+                        + "' from node " + node);
                 byte[] data = new byte[LocalPages.PAGE_SIZE];
                 r.payload().get(data);
                 return data;
@@ -418,20 +497,69 @@ public final class Region implements DsmRegion, AutoCloseable {
         }
 
         @Override
-        public void invalidate(List<Integer> nodes, long page) {
-            List<Requests.Call> acks = new ArrayList<>();
-            for (int node : nodes) {
-                long id = requests.nextId();
-                byte[] frame = Frame.of(FrameType.INVALIDATE, id).str(name).i64(page).array();
-                acks.add(requests.call(node, id, frame, null));
-            }
-            for (Requests.Call ack : acks) {
+        public void invalidate(int[] nodes, int[] grants, long page) {
+            GroupChannel.PendingCall[] acks = new GroupChannel.PendingCall[nodes.length];
+            for (int i = 0; i < nodes.length; i++) {
+                byte[] frame = Frame.of(FrameType.INVALIDATE, requests.nextId()).str(name).i64(page).i32(grants[i])
+                        .array();
                 try {
-                    requests.await(ack, "invalidation of page " + page + " of region '" + name + "'");
+                    acks[i] = requests.start(nodes[i], frame);
                 } catch (NodeDownException gone) {
                     // a node that left holds nothing any more
                 }
             }
+            for (GroupChannel.PendingCall ack : acks) {
+                if (ack == null) {
+                    continue;
+                }
+                try {
+                    requests.finish(ack, "invalidation of page " + page + " of region '" + name + "' at node "
+                            + ack.node());
+                } catch (NodeDownException gone) {
+                    // a node that left holds nothing any more
+                }
+            }
+        }
+
+        @Override
+        public Forward forward(int source, int sourceGrant, long page, FetchMode mode, int requester,
+                long requestId, int grant, Runnable sent) {
+            byte[] frame = Frame.of(FrameType.FETCH_FOR, requests.nextId()).str(name).i64(page).u8(mode.ordinal())
+                    .i32(sourceGrant).i32(requester).i64(requestId).i32(grant).array();
+            GroupChannel.PendingCall call;
+            try {
+                call = requests.start(source, frame);
+            } catch (NodeDownException gone) {
+                return Forward.NO_COPY;
+            } finally {
+                sent.run();
+            }
+            try {
+                requests.finish(call, "forward of page " + page + " of region '" + name + "' from node " + source);
+                return Forward.SENT;
+            } catch (AepException e) {
+                // ESTALE: the holder sent nothing; any other answer leaves it open whether it did
+                return e.errno() == Errno.ESTALE ? Forward.NO_COPY : Forward.UNSURE;
+            } catch (NodeDownException e) {
+                return Forward.UNSURE;
+            }
+        }
+
+        @Override
+        public boolean withdraw(int requester, long requestId) {
+            byte[] frame = Frame.of(FrameType.WITHDRAW, requests.nextId()).i64(requestId).array();
+            try {
+                return requests.exchange(requester, frame, "withdrawal of request " + requestId + " of node "
+                        + requester).payload().get() == 1;
+            } catch (AepException e) {
+                // no answer: the requester is as good as gone, and its fault ends with EIO by its own timeout
+                throw new NodeDownException(requester);
+            }
+        }
+
+        @Override
+        public void fail(int requester, long requestId, String message) {
+            requests.reply(requester, requestId, Errno.EIO.code(), message, null);
         }
 
         @Override

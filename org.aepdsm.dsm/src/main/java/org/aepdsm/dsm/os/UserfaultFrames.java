@@ -169,10 +169,11 @@ public final class UserfaultFrames implements PageFrames {
     }
 
     @Override
-    public void install(long page, byte[] data, boolean writable) {
+    public void install(long page, byte[] data, int offset, boolean writable) {
+        java.util.Objects.checkFromIndexSize(offset, PAGE, data.length);
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment src = scratch.allocate(PAGE, PAGE);
-            MemorySegment.copy(data, 0, src, ValueLayout.JAVA_BYTE, 0, PAGE);
+            MemorySegment.copy(data, offset, src, ValueLayout.JAVA_BYTE, 0, PAGE);
             uffd.copy(base + page * PAGE, src, !writable);
         }
     }

@@ -8,12 +8,14 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 
 import org.aepdsm.dsm.Await;
@@ -112,6 +114,93 @@ class PeerLinksTest {
             sender.send(2, receiver.address(), frame(0, 1));
             Await.until("the real frame", 20_000, () -> got.containsKey(1), got::toString);
             assertEquals(java.util.Map.of(1, 1), got);
+        }
+    }
+
+    /** A served call answers with the request's two ints swapped, naming the caller in a third. */
+    private static void swap(int from, ByteBuffer request, GroupChannel.Responder out) {
+        out.respond(ByteBuffer.allocate(12).putInt(request.getInt(4)).putInt(request.getInt(0)).putInt(from).array());
+    }
+
+    private static ByteBuffer call(PeerLinks caller, int node, java.net.InetSocketAddress at, byte[] request)
+            throws IOException {
+        PeerLinks.CallEnd end = caller.openCall(node, at);
+        end.write(request);
+        ByteBuffer answer = end.read(20_000_000_000L);
+        caller.releaseCall(end);
+        return answer;
+    }
+
+    @Test
+    void concurrentCallersEachReadTheirOwnAnswerOnTheirCallLink() throws Exception {
+        try (PeerLinks server = new PeerLinks(2, LOOPBACK, (from, f) -> { }, PeerLinksTest::swap);
+                PeerLinks caller = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
+            int threads = 4;
+            int perThread = 300;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> work = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    work.add(pool.submit(() -> {
+                        for (int i = 0; i < perThread; i++) {
+                            ByteBuffer answer = call(caller, 2, server.address(), frame(thread, i));
+                            assertEquals(i, answer.getInt(0), "thread " + thread + " call " + i);
+                            assertEquals(thread, answer.getInt(4), "thread " + thread + " call " + i);
+                            assertEquals(1, answer.getInt(8), "the caller's node id");
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : work) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void aCallWaitingOnADroppedNodeFailsAtOnce() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        try (PeerLinks server = new PeerLinks(2, LOOPBACK, (from, f) -> { }, (from, request, out) -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }); PeerLinks caller = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
+            PeerLinks.CallEnd end = caller.openCall(2, server.address());
+            end.write(frame(0, 1));
+            Thread dropper = Thread.ofPlatform().start(() -> caller.drop(2));
+            assertThrows(IOException.class, () -> end.read(60_000_000_000L));
+            dropper.join();
+        } finally {
+            never.countDown();
+        }
+    }
+
+    @Test
+    void aCallWithoutAnAnswerInTimeFailsWithATimeout() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        try (PeerLinks server = new PeerLinks(2, LOOPBACK, (from, f) -> { }, (from, request, out) -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }); PeerLinks caller = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
+            PeerLinks.CallEnd end = caller.openCall(2, server.address());
+            end.write(frame(0, 1));
+            assertThrows(SocketTimeoutException.class, () -> end.read(200_000_000L));
+            caller.discardCall(end);
+            // the next call gets a fresh link, not the one whose answer is still owed
+            PeerLinks.CallEnd next = caller.openCall(2, server.address());
+            assertTrue(next != end, "a timed-out link is not reused");
+            caller.discardCall(next);
+        } finally {
+            never.countDown();
         }
     }
 }

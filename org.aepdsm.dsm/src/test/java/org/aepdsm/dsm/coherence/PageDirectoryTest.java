@@ -6,15 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.aepdsm.dsm.coherence.PageDirectory.Forward;
 import org.junit.jupiter.api.Test;
 
 /**
- * The origin's directory alone, with scripted holders: which faults the delivery thread may answer at
- * once ({@link PageDirectory#serveAtOnce}) and which must wait for other nodes.
+ * The origin's directory alone, with scripted holders: which faults it answers from its own copy, which
+ * it forwards to another holder, what it asks of holders, and the grant numbers it hands out.
  */
 class PageDirectoryTest {
     private static final int ORIGIN = 1;
@@ -22,18 +24,41 @@ class PageDirectoryTest {
     /** Holders that record what the directory asked of them and hold every page with a fixed byte. */
     private static final class ScriptedHolders implements PageDirectory.Holders {
         final List<String> asked = new ArrayList<>();
+        Forward nextForward = Forward.SENT;
+        boolean withdrawn;
 
         @Override
-        public byte[] fetch(int node, long page, FetchMode mode) {
-            asked.add("fetch " + node);
+        public byte[] fetch(int node, int grant, long page, FetchMode mode) {
+            asked.add("fetch " + node + " grant " + grant);
             byte[] data = new byte[LocalPages.PAGE_SIZE];
             data[0] = (byte) node;
             return data;
         }
 
         @Override
-        public void invalidate(List<Integer> nodes, long page) {
-            asked.add("invalidate " + nodes);
+        public void invalidate(int[] nodes, int[] grants, long page) {
+            asked.add("invalidate " + Arrays.toString(nodes) + " grants " + Arrays.toString(grants));
+        }
+
+        @Override
+        public Forward forward(int source, int sourceGrant, long page, FetchMode mode, int requester,
+                long requestId, int grant, Runnable sent) {
+            sent.run();
+            asked.add("forward " + source + " " + mode + " -> " + requester + " grant " + grant);
+            Forward f = nextForward;
+            nextForward = Forward.SENT;
+            return f;
+        }
+
+        @Override
+        public boolean withdraw(int requester, long requestId) {
+            asked.add("withdraw " + requester);
+            return withdrawn;
+        }
+
+        @Override
+        public void fail(int requester, long requestId, String message) {
+            asked.add("fail " + requester);
         }
 
         @Override
@@ -48,52 +73,102 @@ class PageDirectoryTest {
     private final PageDirectory directory = new PageDirectory("d", ORIGIN, local, holders);
 
     private Grant serve(int requester, long page, boolean write) {
-        AtomicReference<Grant> out = new AtomicReference<>();
-        directory.serve(requester, page, write, out::set);
-        return out.get();
-    }
-
-    private Grant atOnce(int requester, long page, boolean write) {
-        AtomicReference<Grant> out = new AtomicReference<>();
-        return directory.serveAtOnce(requester, page, write, out::set) ? out.get() : null;
+        List<Grant> out = new ArrayList<>();
+        directory.serve(requester, 7, page, write, out::add);
+        assertEquals(1, out.size(), "one answer per fault: " + out);
+        return out.get(0);
     }
 
     @Test
-    void aReadOfAPageTheOriginHoldsIsAnsweredAtOnce() {
-        Grant g = atOnce(2, 0, false);
+    void aReadOfAPageTheOriginHoldsIsAnsweredWithItsDataAndANewGrantNumber() {
+        Grant g = serve(2, 0, false);
         assertInstanceOf(Grant.Data.class, g);
+        assertEquals(1, ((Grant.Data) g).seq());
         assertEquals(Set.of(1, 2), directory.state(0).owners());
         assertTrue(holders.asked.isEmpty(), holders.asked.toString());
     }
 
     @Test
-    void aWriteThatMustInvalidateAnotherNodeIsLeftForAWorker() {
+    void aWriteInvalidatesOtherCopiesNamingTheGrantThatMadeThemHolders() {
         assertInstanceOf(Grant.Data.class, serve(2, 0, false));
         assertInstanceOf(Grant.Data.class, serve(3, 0, false));
-        assertEquals(null, atOnce(2, 0, true), "node 3's copy needs an invalidation");
-        assertEquals(Set.of(1, 2, 3), directory.state(0).owners(), "a refused fault changes nothing");
-        assertTrue(holders.asked.isEmpty(), holders.asked.toString());
-        assertInstanceOf(Grant.NoData.class, serve(2, 0, true));
-        assertEquals(List.of("invalidate [3]"), holders.asked);
+        Grant g = serve(2, 0, true);
+        assertInstanceOf(Grant.NoData.class, g);
+        assertEquals(3, ((Grant.NoData) g).seq());
+        assertEquals(List.of("invalidate [3] grants [2]"), holders.asked);
         assertEquals(Set.of(2), directory.state(0).owners());
+        assertEquals(LocalPages.INVALID, local.stateNow(0), "the origin dropped its own copy");
     }
 
     @Test
-    void anUpgradeWhereOnlyTheOriginSharesThePageIsGrantedAtOnce() {
-        assertInstanceOf(Grant.Data.class, atOnce(2, 1, false));
-        assertInstanceOf(Grant.NoData.class, atOnce(2, 1, true));
-        assertEquals(2, directory.state(1).writer());
-        assertEquals(LocalPages.INVALID, local.stateNow(1), "the origin dropped its own copy");
-        assertTrue(holders.asked.isEmpty(), holders.asked.toString());
-    }
-
-    @Test
-    void aReadOfAPageOnlyAnotherNodeHoldsIsLeftForAWorker() {
+    void aReadOfAPageOnlyAnotherNodeHoldsIsForwardedToThatHolder() {
         assertInstanceOf(Grant.Data.class, serve(3, 2, true));
-        assertEquals(null, atOnce(2, 2, false));
-        assertFalse(directory.state(2).owners().contains(2));
-        Grant g = serve(2, 2, false);
-        assertEquals(3, ((Grant.Data) g).bytes()[0], "the data came from node 3");
-        assertEquals(List.of("fetch 3"), holders.asked);
+        assertInstanceOf(Grant.Forwarded.class, serve(2, 2, false));
+        assertEquals(List.of("forward 3 DOWNGRADE -> 2 grant 2"), holders.asked);
+        assertEquals(Set.of(2, 3), directory.state(2).owners());
+        assertEquals(-1, directory.state(2).writer(), "the writer downgraded");
+        assertEquals(LocalPages.INVALID, local.stateNow(2), "the origin took no copy of forwarded data");
+    }
+
+    @Test
+    void aWriteToAPageOneOtherNodeHoldsIsForwardedAndThatCopyIsGivenUp() {
+        serve(3, 1, true);
+        assertInstanceOf(Grant.Forwarded.class, serve(2, 1, true));
+        assertEquals(List.of("forward 3 DROP -> 2 grant 2"), holders.asked);
+        assertEquals(Set.of(2), directory.state(1).owners());
+        assertEquals(2, directory.state(1).writer());
+    }
+
+    @Test
+    void aHolderWithoutACopyIsDroppedAndTheNextOneAsked() {
+        serve(3, 0, true);
+        serve(2, 0, false);
+        assertEquals(Set.of(2, 3), directory.state(0).owners());
+        holders.asked.clear();
+        holders.nextForward = Forward.NO_COPY;
+        assertInstanceOf(Grant.Forwarded.class, serve(4, 0, false));
+        assertEquals(List.of("forward 2 KEEP -> 4 grant 3", "forward 3 KEEP -> 4 grant 3"), holders.asked);
+        assertEquals(Set.of(3, 4), directory.state(0).owners());
+    }
+
+    @Test
+    void aHolderThatLeftUnansweredMakesTheOriginWithdrawTheRequest() {
+        serve(3, 3, true);
+        holders.nextForward = Forward.UNSURE;
+        holders.withdrawn = true;
+        assertInstanceOf(Grant.Forwarded.class, serve(2, 3, false));
+        assertEquals(List.of("forward 3 DOWNGRADE -> 2 grant 2", "withdraw 2"), holders.asked);
+        assertFalse(directory.state(3).owners().contains(2), "a withdrawn requester is no holder");
+        assertTrue(directory.state(3).lost(), "node 3 held the only copy; the next fault finds the page lost");
+    }
+
+    @Test
+    void aHolderThatLeftAfterSendingLeavesTheRequesterAHolder() {
+        serve(3, 3, true);
+        holders.nextForward = Forward.UNSURE;
+        holders.withdrawn = false;
+        assertInstanceOf(Grant.Forwarded.class, serve(2, 3, false));
+        assertEquals(Set.of(2), directory.state(3).owners());
+        assertFalse(directory.state(3).lost());
+    }
+
+    @Test
+    void aForwardedFaultWhoseLastHolderHasNoCopyIsAnsweredLostLater() {
+        serve(3, 3, true);
+        holders.nextForward = Forward.NO_COPY;
+        AtomicReference<Grant> first = new AtomicReference<>();
+        directory.serve(2, 7, 3, false, first::set);
+        assertInstanceOf(Grant.Forwarded.class, first.get());
+        assertEquals(List.of("forward 3 DOWNGRADE -> 2 grant 2", "fail 2"), holders.asked);
+        assertTrue(directory.state(3).lost());
+    }
+
+    @Test
+    void aReadFromANodeCountedAsAHolderIsServedWithDataAgain() {
+        assertInstanceOf(Grant.Data.class, serve(2, 0, false));
+        Grant again = serve(2, 0, false);
+        assertInstanceOf(Grant.Data.class, again, "a reader holds no valid copy, whatever the directory counted");
+        assertEquals(2, ((Grant.Data) again).seq());
+        assertEquals(Set.of(1, 2), directory.state(0).owners());
     }
 }

@@ -178,4 +178,82 @@ class ProtocolTest {
         }
         assertFalse(r[0].pageState(1).lost());
     }
+
+    @Test
+    void aReadOfAPageAThirdNodeHoldsIsAnsweredByThatNodeDirectly() {
+        Region[] r = region(1);
+        r[2].putLong(24, 77);
+        long fetchesBefore = r[2].stats().fetchesServed();
+        assertEquals(77, r[1].getLong(24));
+        assertEquals(1, r[2].stats().fetchesServed() - fetchesBefore, "node 3 served the data");
+        assertEquals(1, r[1].stats().dataReceived());
+        assertEquals(LocalPages.INVALID, r[0].localState(0), "the origin relayed nothing, so holds no copy");
+        assertEquals(LocalPages.SHARED, r[2].localState(0), "the writer downgraded");
+        PageState s = r[0].pageState(0);
+        assertEquals(Set.of(2, 3), s.owners());
+        assertEquals(-1, s.writer());
+        r[0].putLong(24, 78);
+        assertEquals(78, r[1].getLong(24));
+        assertEquals(78, r[2].getLong(24));
+    }
+
+    @Test
+    void aWriteToAPageOnlyAThirdNodeHoldsTakesThatCopyDirectly() {
+        Region[] r = region(1);
+        r[2].putLong(0, 5);
+        r[1].putLong(8, 6);
+        assertEquals(LocalPages.EXCLUSIVE, r[1].localState(0));
+        assertEquals(LocalPages.INVALID, r[2].localState(0), "node 3 gave its only copy up");
+        PageState s = r[0].pageState(0);
+        assertEquals(Set.of(2), s.owners());
+        assertEquals(2, s.writer());
+        assertEquals(5, r[0].getLong(0), "node 3's write travelled with the page");
+        assertEquals(6, r[2].getLong(8));
+    }
+
+    @Test
+    void anInvalidationThatOvertakesTheGrantItFollowsWaitsForIt() throws Exception {
+        Region[] r = region(1);
+        // the invalidation the origin would send after its next grant of page 0 to node 2 (grant 1)
+        java.util.concurrent.atomic.AtomicReference<byte[]> ack = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread invalidation = Thread.ofPlatform().start(() -> r[1].answerInvalidate(99, 0, 1, ack::set));
+        Await.until("the invalidation to wait for grant 1", 20_000,
+                () -> invalidation.getState() == Thread.State.TIMED_WAITING, () -> invalidation.getState().toString());
+        assertNull(ack.get(), "no ack before the grant it follows is in place");
+        r[0].putLong(0, 3);
+        assertEquals(3, r[1].getLong(0), "the read fault gets grant 1");
+        invalidation.join(20_000);
+        assertTrue(ack.get() != null, "acked once the grant was in place");
+        assertEquals(LocalPages.INVALID, r[1].localState(0), "the copy was invalidated after it was installed");
+    }
+
+    @Test
+    void aReaderRacingAnotherNodesWritesNeverSeesAValueGoBack() throws Exception {
+        Region[] r = region(1);
+        int writes = 400;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> writer = pool.submit(() -> {
+                for (int i = 1; i <= writes; i++) {
+                    r[2].putLong(32, i);
+                }
+            });
+            Future<Long> reader = pool.submit(() -> {
+                long last = 0;
+                while (last < writes) {
+                    long v = r[1].getLong(32);
+                    if (v < last) {
+                        throw new AssertionError("node 2 read " + v + " after " + last);
+                    }
+                    last = v;
+                }
+                return last;
+            });
+            writer.get();
+            assertEquals(writes, reader.get());
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(writes, r[0].getLong(32));
+    }
 }
