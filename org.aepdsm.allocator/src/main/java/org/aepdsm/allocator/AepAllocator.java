@@ -1294,7 +1294,9 @@ public final class AepAllocator {
             log.arg(r, 1, pos);
             log.arg(r, 2, handle);
             log.intent(r, OP_RECV);
-            if (!geo.box.claim(ring, pos)) {
+            if (ring == geo.layout.clientRing(c)) {
+                geo.box.claimOwn(ring, pos);
+            } else if (!geo.box.claim(ring, pos)) {
                 log.clear(r);
                 continue;
             }
@@ -1326,7 +1328,11 @@ public final class AepAllocator {
                 }
             }
         }
-        geo.box.advance(ring);
+        if (ring == geo.layout.clientRing(c)) {
+            geo.box.advanceOwn(ring);
+        } else {
+            geo.box.advance(ring);
+        }
         return owned ? handle : EINVAL;
     }
 

@@ -25,7 +25,12 @@ import org.aepdsm.allocator.internal.PoolWords;
  * earlier cell then holds head, and the ring reports full once the producers come
  * round to it.
  *
- * <p>Thread-safety: lock-free; any number of producers and consumers.
+ * <p>A client's own ring has one consumer, the client; it claims and moves head
+ * with release stores ({@link #claimOwn}, {@link #advanceOwn}) instead of CASes.
+ * A node's ring has many consumers and uses the CASes.
+ *
+ * <p>Thread-safety: lock-free; any number of producers; any number of consumers on
+ * a node's ring, one at a time on a client's ring.
  */
 public final class Mailbox {
     private static final int SEQ = 0, HANDLE = 8, META = 16;
@@ -123,6 +128,35 @@ public final class Mailbox {
     /** Claims a published position for its consumer. */
     boolean claim(long ring, long pos) {
         return w.cas(cell(ring, pos) + SEQ, pos + 1, -(pos + 1));
+    }
+
+    /**
+     * Claims a published position of a ring with one consumer (a client's own ring: only that client takes from
+     * it, one thread at a time): no other consumer can race for the cell and producers never write a published
+     * cell, so a release store does what {@link #claim} does with a CAS.
+     */
+    void claimOwn(long ring, long pos) {
+        w.so(cell(ring, pos) + SEQ, -(pos + 1));
+    }
+
+    /**
+     * {@link #advance} for a ring with one consumer: head and the taken cells are written by that consumer only,
+     * so release stores replace the CASes. Each cell is recycled before head passes it, as in {@link #advance}.
+     */
+    void advanceOwn(long ring) {
+        long t = w.lv(ring + PoolLayout.R_TAIL);
+        long h = w.get(ring + PoolLayout.R_HEAD);
+        while (h != t) {
+            long c = cell(ring, h);
+            long s = w.lv(c + SEQ);
+            if (s == -(h + 1)) {
+                w.so(c + SEQ, h + slots);
+            } else if (s < h + slots && s > -(h + slots + 1)) {
+                return;
+            }
+            h++;
+            w.so(ring + PoolLayout.R_HEAD, h);
+        }
     }
 
     /** Moves head over taken cells, recycling them; safe to repeat and to run concurrently. */
