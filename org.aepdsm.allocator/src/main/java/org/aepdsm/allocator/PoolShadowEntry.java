@@ -48,11 +48,11 @@ public final class PoolShadowEntry implements ShadowEntry {
         if (direct) {
             return guarded(op, a0, a1, a2, a3);
         }
-        domain.enter();
+        Object pass = domain.enterWithPass();
         try {
             return guarded(op, a0, a1, a2, a3);
         } finally {
-            domain.leave();
+            domain.leave(pass);
         }
     }
 

@@ -32,4 +32,26 @@ public interface ProtectionDomain {
 
     /** Whether the calling thread is inside. */
     boolean isInside();
+
+    /**
+     * {@link #enter()} that returns the calling thread's pass: what {@link #leave(Object)} needs to leave
+     * again without looking the thread up a second time (the shadow entry calls the pair on every call).
+     * The pass belongs to the calling thread and is good only for the matching leave on that thread.
+     * Allocates nothing after a thread's first call and does not throw.
+     *
+     * @return the pass, or null if the domain has none (then {@link #leave(Object)} is {@link #leave()})
+     */
+    default Object enterWithPass() {
+        enter();
+        return null;
+    }
+
+    /**
+     * Leaves as {@link #leave()} does, given the pass {@link #enterWithPass()} returned on this thread.
+     *
+     * @param pass the pass from the matching {@link #enterWithPass()}, or null
+     */
+    default void leave(Object pass) {
+        leave();
+    }
 }

@@ -110,6 +110,29 @@ final class KeyedProtectionDomain implements ProtectionDomain {
     }
 
     @Override
+    public Object enterWithPass() {
+        int[] d = depth.get();
+        if (d[0]++ == 0 && key > 0) {
+            ProtectionKeys.setRights(key, 0);
+        }
+        return d;
+    }
+
+    @Override
+    public void leave(Object pass) {
+        if (!(pass instanceof int[] d)) {
+            leave();
+            return;
+        }
+        if (d[0] == 0) {
+            return;
+        }
+        if (--d[0] == 0 && key > 0) {
+            ProtectionKeys.setRights(key, ProtectionKeys.DISABLE_ACCESS);
+        }
+    }
+
+    @Override
     public boolean isInside() {
         return depth.get()[0] > 0;
     }

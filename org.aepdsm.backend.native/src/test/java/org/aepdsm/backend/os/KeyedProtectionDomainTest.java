@@ -58,6 +58,23 @@ class KeyedProtectionDomainTest {
     }
 
     @Test
+    void aPassLeavesTheDomainItEnteredAndNestsWithPlainEnter() {
+        Object outer = domain.enterWithPass();
+        domain.enter();
+        domain.leave();
+        assertTrue(domain.isInside(), "still inside the pass's enter");
+        domain.leave(outer);
+        assertFalse(domain.isInside());
+        domain.leave(outer);
+        assertFalse(domain.isInside(), "an unmatched leave with a pass is ignored");
+        Object again = domain.enterWithPass();
+        domain.leave(null);
+        assertFalse(domain.isInside(), "a null pass leaves as leave() does");
+        domain.leave(again);
+        assertFalse(domain.isInside());
+    }
+
+    @Test
     void enterAndLeaveNestPerThread() throws Exception {
         assertFalse(domain.isInside());
         domain.enter();

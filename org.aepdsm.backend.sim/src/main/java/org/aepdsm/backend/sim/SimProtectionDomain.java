@@ -80,6 +80,24 @@ final class SimProtectionDomain implements ProtectionDomain {
     }
 
     @Override
+    public Object enterWithPass() {
+        int[] d = depth.get();
+        d[0]++;
+        return d;
+    }
+
+    @Override
+    public void leave(Object pass) {
+        if (pass instanceof int[] d) {
+            if (d[0] > 0) {
+                d[0]--;
+            }
+        } else {
+            leave();
+        }
+    }
+
+    @Override
     public boolean isInside() {
         return depth.get()[0] > 0;
     }

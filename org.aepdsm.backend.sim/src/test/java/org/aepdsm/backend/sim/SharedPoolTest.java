@@ -115,4 +115,26 @@ class SharedPoolTest {
         assertErrno(Errno.EINVAL, () -> d.isolate(p, 0, 17 * 4096));
         assertErrno(Errno.EINVAL, () -> d.isolate(p, 0, 0));
     }
+
+    @Test
+    void aPassLeavesTheDomainItEnteredAndNestsWithPlainEnter() {
+        SharedPool p = machine.openSharedPool(new SharedPoolSpec("meta", 16 * 4096, false));
+        ProtectionDomain d = machine.protectionDomain();
+        SimProtectionDomain sim = (SimProtectionDomain) d;
+        d.isolate(p, 0, 4096);
+        Object outer = d.enterWithPass();
+        d.enter();
+        Object inner = d.enterWithPass();
+        d.leave(inner);
+        d.leave();
+        assertTrue(d.isInside(), "still inside the outer pass");
+        assertTrue(sim.permits(p, 0, 8));
+        d.leave(outer);
+        assertFalse(d.isInside());
+        assertFalse(sim.permits(p, 0, 8));
+        d.leave(outer);
+        assertFalse(d.isInside(), "an unmatched leave with a pass is ignored");
+        d.leave(null);
+        assertFalse(d.isInside(), "a null pass leaves as leave() does");
+    }
 }
