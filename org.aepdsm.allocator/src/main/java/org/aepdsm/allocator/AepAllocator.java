@@ -87,7 +87,8 @@ public final class AepAllocator {
     /** Redo record operations. */
     static final int OP_MALLOC = 1, OP_FREE = 2, OP_FREE_REMOTE = 3, OP_CARVE = 4, OP_RELEASE = 5, OP_COLLECT = 6,
             OP_LIST = 7, OP_SEND = 8, OP_RECV = 9, OP_LINK = 10, OP_UNLINK = 11;
-    private static final long RETRY = 1;
+    /** Internal answers of a step that did not finish; never handles (those are data offsets) nor errnos. */
+    private static final long RETRY = 1, REFILL = 2;
     private static final long MASK = GlobalRef.OFFSET_MASK;
     private static final long NIL_LINKS = SpanDescriptor.links(NIL_PAGE, NIL_PAGE);
     private static final int OPS = 16;
@@ -560,67 +561,78 @@ public final class AepAllocator {
         return handle;
     }
 
+    /**
+     * A slab block of the class for client {@code c}. The hot path, one block off the head span's free list
+     * or bump pointer, lives in {@link #takeBlock} and {@link #handOut}, each small enough for the JIT to
+     * inline into the entry's dispatch; refills and repairs stay out here.
+     */
     private long mallocSlab(Geometry geo, int c, int cls) {
-        long ce = geo.layout.classEntry(c, cls);
-        int b = SizeClasses.blockSize(cls);
         for (int attempt = 0; attempt < 16; attempt++) {
-            int head = SpanDescriptor.prev(w.get(ce + PoolLayout.CL_LINKS));
-            if (head == NIL_PAGE) {
+            long h = takeBlock(geo, c, cls);
+            if (h == REFILL) {
                 long rc = refill(geo, c, cls);
                 if (rc < 0) {
                     return rc;
                 }
-                continue;
+            } else if (h != RETRY) {
+                return h;
             }
-            long e = entry(geo, head);
-            long a = w.get(e + ALLOC);
-            int fh = SpanDescriptor.freeHead(a);
-            int bump = SpanDescriptor.bump(a);
-            int used = SpanDescriptor.used(a);
-            long base = geo.layout.pageStart(head);
-            long blk;
-            long na;
-            int gen;
-            if (fh != NIL) {
-                blk = base + (long) fh * b;
-                long fhdr = w.get(blk);
-                int next = ObjectHeader.next(fhdr);
-                int st = ObjectHeader.state(fhdr);
-                if (fh >= bump || !ObjectHeader.magicOk(fhdr) || ObjectHeader.cls(fhdr) != cls
-                        || (st != FREE && st != REMOTE_FREE) || (next != NIL && next >= bump)) {
-                    // A client wrote over a free block: drop the list rather than hand a block out twice.
-                    w.put(e + ALLOC, SpanDescriptor.alloc(used, bump, NIL));
-                    continue;
-                }
-                gen = ObjectHeader.gen(fhdr);
-                na = SpanDescriptor.alloc(used + 1, bump, next);
-            } else if (bump < SizeClasses.capacity(cls)) {
-                blk = base + (long) bump * b;
-                gen = (int) w.get(e + GEN) & ObjectHeader.GEN_MASK;
-                na = SpanDescriptor.alloc(used + 1, bump + 1, NIL);
-            } else {
-                long rc = refill(geo, c, cls);
-                if (rc < 0) {
-                    return rc;
-                }
-                continue;
-            }
-            // A local record (see RedoLog): the span state goes first, so RECOVER still finds the next free
-            // block in the untouched header when the header was not written yet.
-            long r = geo.layout.redo(c);
-            long cnt = geo.layout.client(c) + PoolLayout.C_ALLOC_COUNT;
-            long count = w.get(cnt) + 1;
-            geo.log.commitLocal(r, OP_MALLOC, blk, count, fh == NIL);
-            w.put(e + ALLOC, na);
-            if (crash != null) {
-                crash.reached(CrashPoint.MALLOC_COMMITTED, c);
-            }
-            w.put(blk, ObjectHeader.live(gen, cls, OWNED, c, 0, 0));
-            w.put(cnt, count);
-            geo.log.clear(r);
-            return ((long) gen << GlobalRef.OFFSET_BITS) | (blk + SizeClasses.HEADER_BYTES);
         }
         return ENOMEM;
+    }
+
+    /** One block from the head span, or {@link #REFILL} when the class has no room, or {@link #RETRY}. */
+    private long takeBlock(Geometry geo, int c, int cls) {
+        int head = SpanDescriptor.prev(w.get(geo.layout.classEntry(c, cls) + PoolLayout.CL_LINKS));
+        if (head == NIL_PAGE) {
+            return REFILL;
+        }
+        long e = entry(geo, head);
+        long a = w.get(e + ALLOC);
+        int fh = SpanDescriptor.freeHead(a);
+        int bump = SpanDescriptor.bump(a);
+        int used = SpanDescriptor.used(a);
+        long base = geo.layout.pageStart(head);
+        int b = SizeClasses.blockSize(cls);
+        if (fh != NIL) {
+            long blk = base + (long) fh * b;
+            long fhdr = w.get(blk);
+            int next = ObjectHeader.next(fhdr);
+            int st = ObjectHeader.state(fhdr);
+            if (fh >= bump || !ObjectHeader.magicOk(fhdr) || ObjectHeader.cls(fhdr) != cls
+                    || (st != FREE && st != REMOTE_FREE) || (next != NIL && next >= bump)) {
+                // A client wrote over a free block: drop the list rather than hand a block out twice.
+                w.put(e + ALLOC, SpanDescriptor.alloc(used, bump, NIL));
+                return RETRY;
+            }
+            return handOut(geo, c, cls, e, blk, ObjectHeader.gen(fhdr), SpanDescriptor.alloc(used + 1, bump, next),
+                    false);
+        }
+        if (bump < SizeClasses.capacity(cls)) {
+            return handOut(geo, c, cls, e, base + (long) bump * b, (int) w.get(e + GEN) & ObjectHeader.GEN_MASK,
+                    SpanDescriptor.alloc(used + 1, bump + 1, NIL), true);
+        }
+        return REFILL;
+    }
+
+    /**
+     * Gives the block at {@code blk} to client {@code c} under a local record (see RedoLog): the span state
+     * goes first, so RECOVER still finds the next free block in the untouched header when the header was not
+     * written yet.
+     */
+    private long handOut(Geometry geo, int c, int cls, long e, long blk, int gen, long na, boolean bumped) {
+        long r = geo.layout.redo(c);
+        long cnt = geo.layout.client(c) + PoolLayout.C_ALLOC_COUNT;
+        long count = w.get(cnt) + 1;
+        geo.log.commitLocal(r, OP_MALLOC, blk, count, bumped);
+        w.put(e + ALLOC, na);
+        if (crash != null) {
+            crash.reached(CrashPoint.MALLOC_COMMITTED, c);
+        }
+        w.put(blk, ObjectHeader.live(gen, cls, OWNED, c, 0, 0));
+        w.put(cnt, count);
+        geo.log.clear(r);
+        return ((long) gen << GlobalRef.OFFSET_BITS) | (blk + SizeClasses.HEADER_BYTES);
     }
 
     /** Makes the head span of the class able to allocate, or returns ENOMEM. */
