@@ -1253,9 +1253,14 @@ public final class AepAllocator {
         if (crash != null) {
             crash.reached(CrashPoint.SEND_MARKED, c);
         }
-        geo.box.publish(ring, pos, handle, Mailbox.meta(c, d));
+        geo.box.publish(ring, pos, handle, Mailbox.meta(c, d), hdrOff);
         log.clear(r);
         return 1;
+    }
+
+    private static boolean inFlightTo(long h, long handle, int c) {
+        return ObjectHeader.magicOk(h) && ObjectHeader.gen(h) == (int) (handle >>> GlobalRef.OFFSET_BITS)
+                && ObjectHeader.state(h) == IN_FLIGHT && ObjectHeader.owner(h) == c;
     }
 
     private void markInFlight(long hdrOff, long handle, int c, int d) {
@@ -1316,14 +1321,21 @@ public final class AepAllocator {
             if (crash != null) {
                 crash.reached(CrashPoint.RECV_CLAIMED, c);
             }
-            long rc = finishRecv(geo, c, ring, handle);
+            long rc = finishRecv(geo, c, ring, handle, geo.box.headerAt(ring, pos));
             log.clear(r);
             return rc;
         }
     }
 
-    private long finishRecv(Geometry geo, int c, long ring, long handle) {
-        long hdrOff = locate(geo, handle);
+    /**
+     * Makes the received object the receiver's. {@code hint} is the header offset the sender stored with the
+     * message; it is used when it is 8-aligned, inside the page map or data area, and names a header in flight
+     * to this receiver with the handle's generation; anything else (or no hint: -1) finds the header from the
+     * handle.
+     */
+    private long finishRecv(Geometry geo, int c, long ring, long handle, long hint) {
+        long hdrOff = hint >= geo.layout.pageEntry(0) && hint < geo.dataEnd && (hint & 7) == 0
+                && inFlightTo(w.lv(hint), handle, c) ? hint : locate(geo, handle);
         boolean owned = false;
         if (hdrOff >= 0) {
             int tag = (int) (handle >>> GlobalRef.OFFSET_BITS);
@@ -1570,7 +1582,7 @@ public final class AepAllocator {
                     long pos = log.arg(r, 4);
                     markInFlight(hdrOff, handle, c, d);
                     if (geo.box.reservedUnpublished(ring, pos)) {
-                        geo.box.publish(ring, pos, handle, Mailbox.meta(c, d));
+                        geo.box.publish(ring, pos, handle, Mailbox.meta(c, d), hdrOff);
                     }
                 }
             }
@@ -1578,7 +1590,7 @@ public final class AepAllocator {
                 long ring = log.arg(r, 0);
                 long pos = log.arg(r, 1);
                 if (committed || !geo.box.published(ring, pos)) {
-                    finishRecv(geo, c, ring, log.arg(r, 2));
+                    finishRecv(geo, c, ring, log.arg(r, 2), -1);
                 }
             }
             case OP_LINK -> {

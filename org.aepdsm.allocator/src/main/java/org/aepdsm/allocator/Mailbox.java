@@ -10,7 +10,7 @@ import org.aepdsm.allocator.internal.PoolWords;
  * <pre>
  *  ring +0    tail: next position to reserve (producers CAS it)
  *       +64   head: oldest position not yet consumed and recycled
- *       +128  cells[slots], 32 B each: seq | handle | sender(16) @16 | destination(16) @0 | unused
+ *       +128  cells[slots], 32 B each: seq | handle | sender(16) @16 | destination(16) @0 | header offset
  * </pre>
  * Each cell's {@code seq} says what the cell holds for position {@code p} (slot
  * {@code p mod slots}): {@code p} free for the producer of {@code p}; {@code p+1}
@@ -33,7 +33,7 @@ import org.aepdsm.allocator.internal.PoolWords;
  * a node's ring, one at a time on a client's ring.
  */
 public final class Mailbox {
-    private static final int SEQ = 0, HANDLE = 8, META = 16;
+    private static final int SEQ = 0, HANDLE = 8, META = 16, HEADER = 24;
 
     private final PoolWords w;
     private final int slots;
@@ -76,11 +76,15 @@ public final class Mailbox {
         }
     }
 
-    /** Writes the message of a reserved position and makes it visible. */
-    void publish(long ring, long pos, long handle, long meta) {
+    /**
+     * Writes the message of a reserved position and makes it visible. The object's header offset, which the
+     * sender found when it validated the handle, travels along so the receiver need not find it again.
+     */
+    void publish(long ring, long pos, long handle, long meta, long header) {
         long c = cell(ring, pos);
         w.put(c + HANDLE, handle);
         w.put(c + META, meta);
+        w.put(c + HEADER, header);
         w.so(c + SEQ, pos + 1);
     }
 
@@ -115,6 +119,11 @@ public final class Mailbox {
 
     long handleAt(long ring, long pos) {
         return w.get(cell(ring, pos) + HANDLE);
+    }
+
+    /** The header offset the sender stored with the message. */
+    long headerAt(long ring, long pos) {
+        return w.get(cell(ring, pos) + HEADER);
     }
 
     long metaAt(long ring, long pos) {
@@ -197,6 +206,7 @@ public final class Mailbox {
             w.put(c + SEQ, p);
             w.put(c + HANDLE, 0);
             w.put(c + META, 0);
+            w.put(c + HEADER, 0);
         }
     }
 }
