@@ -404,25 +404,13 @@ public final class AepAllocator {
      */
     long locate(Geometry geo, long handle) {
         long off = handle & MASK;
-        if (off < geo.dataStart || off >= geo.dataEnd || (off & 7) != 0) {
-            return EINVAL;
+        long page = spanHead(geo, off, false);
+        if (page < 0) {
+            return page;
         }
-        long page = (off - geo.dataStart) >>> PoolLayout.PAGE_SHIFT;
         long e = entry(geo, page);
         long info = w.get(e + INFO);
         int kind = SpanDescriptor.kind(info);
-        if (kind == BODY) {
-            page = SpanDescriptor.low(info);
-            if (page < 0 || page >= geo.pages) {
-                return EINVAL;
-            }
-            e = entry(geo, page);
-            info = w.get(e + INFO);
-            kind = SpanDescriptor.kind(info);
-            if (kind == RUN) {
-                return EINVAL;
-            }
-        }
         long hdrOff;
         if (kind == SLAB) {
             int cls = SpanDescriptor.cls(info);
@@ -449,11 +437,35 @@ public final class AepAllocator {
         } else {
             return (w.get(e + GEN) & HELD) != 0 ? ESTALE : EINVAL;
         }
-        long h = w.lv(hdrOff);
-        if (!ObjectHeader.isLive(h) || ObjectHeader.gen(h) != (int) (handle >>> GlobalRef.OFFSET_BITS)) {
-            return ESTALE;
+        return liveWithTag(hdrOff, handle) ? hdrOff : ESTALE;
+    }
+
+    /**
+     * The first page of the span holding data offset {@code off}, or EINVAL when the offset is outside the
+     * data area, unaligned, or in a body page whose head is out of range. A body page of a run names the run
+     * only when {@code intoRun} (a slot inside the run's bytes); a handle must name the run's first page.
+     */
+    private long spanHead(Geometry geo, long off, boolean intoRun) {
+        if (off < geo.dataStart || off >= geo.dataEnd || (off & 7) != 0) {
+            return EINVAL;
         }
-        return hdrOff;
+        long page = (off - geo.dataStart) >>> PoolLayout.PAGE_SHIFT;
+        long info = w.get(entry(geo, page) + INFO);
+        if (SpanDescriptor.kind(info) != BODY) {
+            return page;
+        }
+        long head = SpanDescriptor.low(info);
+        if (head < 0 || head >= geo.pages
+                || !intoRun && SpanDescriptor.kind(w.get(entry(geo, head) + INFO)) == RUN) {
+            return EINVAL;
+        }
+        return head;
+    }
+
+    /** Whether the header at {@code hdrOff} is live with the generation the handle or slot address carries. */
+    private boolean liveWithTag(long hdrOff, long tagged) {
+        long h = w.lv(hdrOff);
+        return ObjectHeader.isLive(h) && ObjectHeader.gen(h) == (int) (tagged >>> GlobalRef.OFFSET_BITS);
     }
 
     /**
@@ -462,22 +474,13 @@ public final class AepAllocator {
      */
     private long slotObject(Geometry geo, int c, long slot) {
         long off = slot & MASK;
-        if (off < geo.dataStart || off >= geo.dataEnd || (off & 7) != 0) {
-            return EINVAL;
+        long page = spanHead(geo, off, true);
+        if (page < 0) {
+            return page;
         }
-        long page = (off - geo.dataStart) >>> PoolLayout.PAGE_SHIFT;
         long e = entry(geo, page);
         long info = w.get(e + INFO);
         int kind = SpanDescriptor.kind(info);
-        if (kind == BODY) {
-            page = SpanDescriptor.low(info);
-            if (page < 0 || page >= geo.pages) {
-                return EINVAL;
-            }
-            e = entry(geo, page);
-            info = w.get(e + INFO);
-            kind = SpanDescriptor.kind(info);
-        }
         long hdrOff;
         if (kind == SLAB) {
             int cls = SpanDescriptor.cls(info);
@@ -504,10 +507,10 @@ public final class AepAllocator {
         } else {
             return (w.get(e + GEN) & HELD) != 0 ? ESTALE : EINVAL;
         }
-        long h = w.lv(hdrOff);
-        if (!ObjectHeader.isLive(h) || ObjectHeader.gen(h) != (int) (slot >>> GlobalRef.OFFSET_BITS)) {
+        if (!liveWithTag(hdrOff, slot)) {
             return ESTALE;
         }
+        long h = w.lv(hdrOff);
         if (ObjectHeader.state(h) != OWNED || ObjectHeader.owner(h) != c) {
             return EPERM;
         }
