@@ -1,17 +1,16 @@
 package org.aepdsm.bench.peer;
 
 import java.util.Arrays;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
-
-import org.aepdsm.bench.sync.WorkerBarrier;
 
 /**
  * pagerank with plain Java objects: the same graph, partition, chunked message exchange between barriers, message
  * validation and rank checksum, with vertices in per-worker arrays and each message a fresh heap object handed
- * through a {@link ConcurrentLinkedQueue} per worker (the garbage collector frees them). The workers meet at the
- * same {@link WorkerBarrier} as ours, so the comparison is of data and messages, not of barriers. Figures are
- * named as ours.
+ * through a {@link ConcurrentLinkedQueue} per worker (the garbage collector frees them). Figures are named as
+ * ours.
  *
  * <p>Stateless; each run owns its threads.
  */
@@ -107,7 +106,7 @@ final class PagerankPeer {
         for (int w = 0; w < workers; w++) {
             inbox[w] = new ConcurrentLinkedQueue<>();
         }
-        WorkerBarrier barrier = new WorkerBarrier(workers);
+        CyclicBarrier barrier = new CyclicBarrier(workers);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] span = new long[2];
         int mc = maxChunks;
@@ -183,16 +182,16 @@ final class PagerankPeer {
                     if (id == 0) {
                         span[1] = System.nanoTime();
                     }
-                } catch (WorkerBarrier.Broken e) {
+                } catch (BrokenBarrierException e) {
                     failure.compareAndSet(null, new IllegalStateException("another worker failed"));
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
-                    barrier.breakBarrier();
+                    barrier.reset();
                 }
             });
             ts[w].start();
         }
-        Spin.joinAll(ts);
+        Spin.joinAll(ts, barrier, failure);
         if (failure.get() != null) {
             throw new IllegalStateException("heap-objects pagerank failed", failure.get());
         }

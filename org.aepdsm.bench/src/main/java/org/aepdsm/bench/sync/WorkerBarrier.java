@@ -8,13 +8,13 @@ import java.util.concurrent.locks.LockSupport;
  * A barrier for a fixed set of worker threads that meet thousands of times a second, as pagerank's workers do twice
  * per message chunk. It plays the part of the originals' {@code pthread_barrier_wait}: the last arrival releases
  * the others at once, and no waiter has to take a lock on its way out. {@link java.util.concurrent.CyclicBarrier}
- * instead wakes its waiters one by one through a lock they each reacquire, which on a machine with fewer cores than
- * workers costs tens of microseconds per crossing and dominated pagerank's stage times.
+ * instead wakes its waiters one by one through a lock they each reacquire, a chain of context switches per
+ * crossing when there are more workers than cores; pagerank's workers spend most of a stage waiting at crossings.
  *
  * <pre>
  *  generation g:  arrival k = count++      (k in [0, parties))
  *                 k == parties-1  -> count = 0; generation = g+1; unpark parked[g&1][0..parties-2]
- *                 otherwise       -> yield a few times watching generation, then
+ *                 otherwise       -> yield up to an adapted few times watching generation, then
  *                                    parked[g&1][k] = me; park until generation != g; parked[g&1][k] = null
  * </pre>
  * Invariants: the arrival index k is unique within a generation, so each waiter owns one slot. Slots alternate
@@ -28,14 +28,23 @@ import java.util.concurrent.locks.LockSupport;
  * Once broken the barrier stays broken: every present and later {@link #await} throws {@link Broken}.
  */
 public final class WorkerBarrier {
-    /** Yields before parking: a crossing usually completes within a few scheduler slices on a busy machine. */
-    private static final int YIELDS = 8;
+    /** Most yields before parking. */
+    private static final int MAX_YIELDS = 8;
 
     private final int parties;
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicReferenceArray<Thread> parked;
     private volatile int generation;
     private volatile boolean broken;
+    /**
+     * How many times a waiter yields before it parks, adapted to how crossings go: one more after a crossing that
+     * completed while its waiter yielded, half after one that needed a park. While the workers' code still runs
+     * interpreted and the JIT's threads want the cores, crossings are slow and yielding only takes the processor
+     * from the threads being waited for, so waiters soon park at once; once the code is compiled, crossings take
+     * microseconds and a yield or two saves the park and unpark. Read and written without synchronization: it is a
+     * hint, and a lost update only delays the adaptation by a crossing.
+     */
+    private int yields = MAX_YIELDS;
 
     /**
      * @param parties the number of workers that meet at each crossing
@@ -78,12 +87,19 @@ public final class WorkerBarrier {
             }
             return;
         }
-        for (int y = 0; y < YIELDS; y++) {
+        int budget = yields;
+        for (int y = 0; y <= budget; y++) {
             if (generation != g) {
+                if (budget < MAX_YIELDS) {
+                    yields = budget + 1;
+                }
                 return;
             }
-            Thread.yield();
+            if (y < budget) {
+                Thread.yield();
+            }
         }
+        yields = Math.max(1, budget >> 1);
         int slot = (g & 1) * parties + k;
         parked.set(slot, Thread.currentThread());
         try {
