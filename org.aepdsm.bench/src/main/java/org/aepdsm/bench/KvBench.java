@@ -3,12 +3,12 @@ package org.aepdsm.bench;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.aepdsm.api.AepException;
 import org.aepdsm.api.entry.ShadowEntry;
 import org.aepdsm.bench.internal.PoolBytes;
+import org.aepdsm.bench.sync.WorkerBarrier;
 
 /**
  * kv: a shared {@link KvTable} whose nodes are allocator objects. In read-hit mode (the default) each task t
@@ -113,7 +113,7 @@ public final class KvBench extends SeedRun {
                     "Compatibility read_ratio argument = %d (not used in read-hit phase)", readRatio));
         }
         out.flush();
-        CyclicBarrier barrier = new CyclicBarrier(threads);
+        WorkerBarrier barrier = new WorkerBarrier(threads);
         AtomicLongArray done = new AtomicLongArray(threads * 16);
         long total = (long) threads * iterations;
         long[] start = new long[1];
@@ -132,11 +132,11 @@ public final class KvBench extends SeedRun {
                     }
                     done.lazySet(t * 16, iterations);
                 }
-                Workers.await(barrier);
+                barrier.await();
                 if (t == 0) {
                     start[0] = System.nanoTime();
                 }
-                Workers.await(barrier);
+                barrier.await();
                 long base = writeOnly ? 0 : iterations;
                 if (writeOnly) {
                     for (int i = 0; i < iterations; i++) {

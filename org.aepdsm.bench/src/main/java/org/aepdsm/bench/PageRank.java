@@ -2,13 +2,13 @@ package org.aepdsm.bench;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.aepdsm.api.entry.ShadowEntry;
 import org.aepdsm.bench.internal.PoolBytes;
+import org.aepdsm.bench.sync.WorkerBarrier;
 
 /**
  * pagerank: PageRank over a growing working set. Stage s has {@code initial * 2^s} vertices, each a fresh
@@ -118,74 +118,90 @@ public final class PageRank extends SeedRun {
                 Long.toUnsignedString(initialVertices), stages, iterations, edgesPerVertex));
     }
 
-    /** One stage's partition of vertices over workers. */
-    private record Partition(long vertices, int workers, long[] start, int[] count, int[] chunks) {
-        static Partition of(long vertices, int workers) {
-            long base = vertices / workers;
-            long rem = vertices % workers;
-            long[] start = new long[workers];
-            int[] count = new int[workers];
-            int[] chunks = new int[workers];
+    /**
+     * One stage's partition of vertices over workers: worker w owns ids [start[w], start[w] + count[w]), the first
+     * {@code rem} workers one more than the rest. The split point and divisors are computed once, so the owner of
+     * an edge's destination costs one division, as in the original once its compiler hoists them.
+     */
+    private static final class Partition {
+        final long vertices;
+        final long[] start;
+        final int[] count;
+        final int[] chunks;
+        final int maxChunks;
+        private final long base;
+        private final long rem;
+        private final long split;
+
+        Partition(long vertices, int workers) {
+            this.vertices = vertices;
+            this.base = vertices / workers;
+            this.rem = vertices % workers;
+            this.split = (base + 1) * rem;
+            this.start = new long[workers];
+            this.count = new int[workers];
+            this.chunks = new int[workers];
             long next = 0;
+            int most = 0;
             for (int w = 0; w < workers; w++) {
                 count[w] = (int) (base + (w < rem ? 1 : 0));
                 start[w] = next;
                 chunks[w] = (count[w] + MSG_VALUES - 1) / MSG_VALUES;
+                most = Math.max(most, chunks[w]);
                 next += count[w];
             }
-            return new Partition(vertices, workers, start, count, chunks);
+            this.maxChunks = most;
         }
 
         int ownerOf(long vertex) {
-            long base = vertices / workers;
-            long rem = vertices % workers;
-            long split = (base + 1) * rem;
             if (vertex < split) {
                 return (int) (vertex / (base + 1));
             }
             return (int) (rem + (vertex - split) / base);
         }
+    }
 
-        int maxChunks() {
-            int m = 0;
-            for (int c : chunks) {
-                m = Math.max(m, c);
-            }
-            return m;
-        }
+    /** A stage's vertex objects by worker: their handles (to free them) and their pool offsets (to read them). */
+    private record Vertices(long[][] handle, long[][] at) {
     }
 
     @Override
     public Measurement run(ShadowEntry entry, PrintStream out, Progress progress) {
         EntryCalls calls = new EntryCalls(entry);
         PoolBytes bytes = new PoolBytes(entry.memory());
-        AtomicLong aepBytes = new AtomicLong();
-        List<long[][]> allStages = new ArrayList<>();
+        long aepBytes = 0;
+        List<Vertices> allStages = new ArrayList<>();
         List<Figure> stageFigures = new ArrayList<>();
         double totalEdgeWork = 0;
         double totalSeconds = 0;
         long vertices = initialVertices;
         for (int s = 0; s < stages; s++) {
-            long aepBefore = aepBytes.get();
-            Partition part = Partition.of(vertices, workers);
-            long[][] vertex = allocateStage(calls, bytes, part, aepBytes);
+            long aepBefore = aepBytes;
+            Partition part = new Partition(vertices, workers);
+            Vertices vertex = allocateStage(calls, bytes, part);
+            aepBytes += vertices * vertexBytes();
             allStages.add(vertex);
-            AtomicLong msgBytes = new AtomicLong();
-            double seconds = runStage(calls, bytes, part, vertex, s, msgBytes, aepBytes, progress);
+            StageWorker[] crew = new StageWorker[workers];
+            double seconds = runStage(calls, bytes, part, vertex, s, crew, progress);
+            long msgBytes = 0;
+            for (StageWorker w : crew) {
+                msgBytes += w.messageBytes;
+            }
+            aepBytes += msgBytes;
             double traversed = (double) vertices * edgesPerVertex * iterations;
             double checksum = 0;
             for (int w = 0; w < workers; w++) {
-                for (int i = 0; i < part.count[w]; i++) {
-                    checksum += bytes.getDouble(vertex[w][i], V_RANK);
+                for (long v : vertex.at[w]) {
+                    checksum += bytes.doubleAt(v + V_RANK);
                 }
             }
             out.println("[stage " + s + "]");
             out.println("  vertices = " + vertices);
             out.println("  edges = " + vertices * edgesPerVertex);
             out.println("  iterations = " + iterations);
-            out.println("  stage AEP allocation = " + (aepBytes.get() - aepBefore) + " bytes");
-            out.println("  cumulative AEP allocation = " + aepBytes.get() + " bytes");
-            out.println("  message allocation = " + msgBytes.get() + " bytes");
+            out.println("  stage AEP allocation = " + (aepBytes - aepBefore) + " bytes");
+            out.println("  cumulative AEP allocation = " + aepBytes + " bytes");
+            out.println("  message allocation = " + msgBytes + " bytes");
             out.println(String.format(Locale.ROOT, "  time = %.6f s", seconds));
             out.println(String.format(Locale.ROOT, "  throughput = %.6f Medges/sec", traversed / 1000000.0 / seconds));
             out.println(String.format(Locale.ROOT, "  rank checksum = %.12f", checksum));
@@ -200,9 +216,9 @@ public final class PageRank extends SeedRun {
             totalSeconds += seconds;
             vertices *= 2;
         }
-        for (long[][] vertex : allStages) {
+        for (Vertices vertex : allStages) {
             for (int w = 0; w < workers; w++) {
-                for (long h : vertex[w]) {
+                for (long h : vertex.handle[w]) {
                     calls.free(w + 1, h);
                 }
             }
@@ -213,119 +229,59 @@ public final class PageRank extends SeedRun {
         return new Measurement(figures);
     }
 
-    private long[][] allocateStage(EntryCalls calls, PoolBytes bytes, Partition part, AtomicLong aepBytes) {
-        long size = VERTEX_HEADER_BYTES + 4L * edgesPerVertex;
-        double initialRank = 1.0 / part.vertices;
-        long[][] vertex = new long[workers][];
-        for (int w = 0; w < workers; w++) {
-            vertex[w] = new long[part.count[w]];
-            for (int i = 0; i < part.count[w]; i++) {
-                long id = part.start[w] + i;
-                long v = calls.malloc(w + 1, size, 0);
-                aepBytes.addAndGet(size);
-                bytes.setLong(v, V_ID, id);
-                bytes.setInt(v, V_DEGREE, edgesPerVertex);
-                bytes.setInt(v, V_RESERVED, 0);
-                bytes.setDouble(v, V_RANK, initialRank);
-                bytes.setDouble(v, V_NEXT, 0.0);
-                for (int e = 0; e < edgesPerVertex; e++) {
-                    bytes.setInt(v, V_EDGES + 4L * e,
-                            (int) Long.remainderUnsigned(mix64(id * 1315423911L + e), part.vertices));
-                }
-                vertex[w][i] = v;
-            }
-        }
-        return vertex;
+    private long vertexBytes() {
+        return VERTEX_HEADER_BYTES + 4L * edgesPerVertex;
     }
 
-    private double runStage(EntryCalls calls, PoolBytes bytes, Partition part, long[][] vertex, int stage,
-            AtomicLong msgBytes, AtomicLong aepBytes, Progress progress) {
-        CyclicBarrier barrier = new CyclicBarrier(workers);
+    private Vertices allocateStage(EntryCalls calls, PoolBytes bytes, Partition part) {
+        long size = vertexBytes();
+        double initialRank = 1.0 / part.vertices;
+        long[][] handle = new long[workers][];
+        long[][] at = new long[workers][];
+        for (int w = 0; w < workers; w++) {
+            handle[w] = new long[part.count[w]];
+            at[w] = new long[part.count[w]];
+            for (int i = 0; i < part.count[w]; i++) {
+                long id = part.start[w] + i;
+                long h = calls.malloc(w + 1, size, 0);
+                long v = PoolBytes.offsetOf(h);
+                bytes.setLongAt(v + V_ID, id);
+                bytes.setIntAt(v + V_DEGREE, edgesPerVertex);
+                bytes.setIntAt(v + V_RESERVED, 0);
+                bytes.setDoubleAt(v + V_RANK, initialRank);
+                bytes.setDoubleAt(v + V_NEXT, 0.0);
+                for (int e = 0; e < edgesPerVertex; e++) {
+                    bytes.setIntAt(v + V_EDGES + 4L * e,
+                            (int) Long.remainderUnsigned(mix64(id * 1315423911L + e), part.vertices));
+                }
+                handle[w][i] = h;
+                at[w][i] = v;
+            }
+        }
+        return new Vertices(handle, at);
+    }
+
+    private double runStage(EntryCalls calls, PoolBytes bytes, Partition part, Vertices vertex, int stage,
+            StageWorker[] crew, Progress progress) {
+        WorkerBarrier barrier = new WorkerBarrier(workers);
         long[] span = new long[2];
-        int maxChunks = part.maxChunks();
         int[] itersDone = new int[1];
         try (Progress.Phase p = progress.phase("pagerank stage " + stage, iterations, "iterations",
                 () -> itersDone[0])) {
             Workers.run("pagerank", workers, barrier, id -> {
-                int client = id + 1;
-                int local = part.count[id];
-                double[] self = new double[local];
-                long[][] outMsgs = new long[workers][];
-                Workers.await(barrier);
+                StageWorker w = new StageWorker(this, calls, bytes, part, vertex.at[id], stage, id);
+                crew[id] = w;
+                barrier.await();
                 if (id == 0) {
                     span[0] = System.nanoTime();
                 }
                 for (int iter = 0; iter < iterations; iter++) {
-                    double baseRank = (1.0 - DAMPING) / part.vertices;
-                    java.util.Arrays.fill(self, 0.0);
-                    for (int i = 0; i < local; i++) {
-                        bytes.setDouble(vertex[id][i], V_NEXT, baseRank);
-                    }
-                    for (int dst = 0; dst < workers; dst++) {
-                        if (dst == id) {
-                            continue;
-                        }
-                        outMsgs[dst] = new long[part.chunks[dst]];
-                        for (int c = 0; c < part.chunks[dst]; c++) {
-                            long off = (long) c * MSG_VALUES;
-                            long count = Math.min(part.count[dst] - off, MSG_VALUES);
-                            long m = calls.malloc(client, MESSAGE_BYTES, 0);
-                            aepBytes.addAndGet(MESSAGE_BYTES);
-                            msgBytes.addAndGet(MESSAGE_BYTES);
-                            bytes.setLong(m, M_STAGE, stage);
-                            bytes.setLong(m, M_ITER, iter);
-                            bytes.setInt(m, M_SRC, id);
-                            bytes.setInt(m, M_DST, dst);
-                            bytes.setLong(m, M_OFFSET, off);
-                            bytes.setLong(m, M_COUNT, count);
-                            bytes.zero(m, M_VALUES, 8L * MSG_VALUES);
-                            outMsgs[dst][c] = m;
-                        }
-                    }
-                    for (int i = 0; i < local; i++) {
-                        long v = vertex[id][i];
-                        int degree = bytes.getInt(v, V_DEGREE);
-                        double share = bytes.getDouble(v, V_RANK) / degree;
-                        for (int e = 0; e < degree; e++) {
-                            long dstVertex = Integer.toUnsignedLong(bytes.getInt(v, V_EDGES + 4L * e));
-                            int owner = part.ownerOf(dstVertex);
-                            long off = dstVertex - part.start[owner];
-                            if (owner == id) {
-                                self[(int) off] += share;
-                            } else {
-                                long m = outMsgs[owner][(int) (off / MSG_VALUES)];
-                                long at = M_VALUES + 8 * (off % MSG_VALUES);
-                                bytes.setDouble(m, at, bytes.getDouble(m, at) + share);
-                            }
-                        }
-                    }
-                    for (int i = 0; i < local; i++) {
-                        long v = vertex[id][i];
-                        bytes.setDouble(v, V_NEXT, bytes.getDouble(v, V_NEXT) + DAMPING * self[i]);
-                    }
-                    for (int chunk = 0; chunk < maxChunks; chunk++) {
-                        for (int dst = 0; dst < workers; dst++) {
-                            if (dst != id && chunk < part.chunks[dst]) {
-                                calls.send(client, dst + 1, outMsgs[dst][chunk],
-                                        "pagerank send failed: " + client + " -> " + (dst + 1));
-                            }
-                        }
-                        Workers.await(barrier);
-                        if (chunk < part.chunks[id]) {
-                            receiveChunk(calls, bytes, vertex[id], stage, iter, id, chunk);
-                        }
-                        Workers.await(barrier);
-                    }
-                    for (int i = 0; i < local; i++) {
-                        long v = vertex[id][i];
-                        bytes.setDouble(v, V_RANK, bytes.getDouble(v, V_NEXT));
-                        bytes.setDouble(v, V_NEXT, 0.0);
-                    }
+                    w.iterate(barrier, iter);
                     if (id == 0) {
                         itersDone[0] = iter + 1;
                     }
                 }
-                Workers.await(barrier);
+                barrier.await();
                 if (id == 0) {
                     span[1] = System.nanoTime();
                 }
@@ -334,33 +290,161 @@ public final class PageRank extends SeedRun {
         return (span[1] - span[0]) / 1e9;
     }
 
-    private void receiveChunk(EntryCalls calls, PoolBytes bytes, long[] mine, int stage, int iter, int id,
-            int chunk) {
-        int client = id + 1;
-        boolean[] seen = new boolean[workers];
-        for (int received = 0; received < workers - 1; received++) {
-            long m = calls.recv(client, ShadowEntry.ANY_SENDER);
-            int src = bytes.getInt(m, M_SRC);
-            int dst = bytes.getInt(m, M_DST);
-            if (bytes.getLong(m, M_STAGE) != stage || bytes.getLong(m, M_ITER) != iter || dst != id
-                    || bytes.getLong(m, M_OFFSET) != (long) chunk * MSG_VALUES
-                    || Integer.compareUnsigned(src, workers) >= 0 || src == id || seen[src]) {
-                throw EntryCalls.selfCheck("pagerank message mismatch: worker=" + id + " iter=" + iter + " got src="
-                        + Integer.toUnsignedString(src) + " dst=" + Integer.toUnsignedString(dst) + " chunk="
-                        + chunk);
+    /**
+     * One worker's part of a stage: its vertices' pool offsets, its self-accumulator, and the message objects it
+     * fills for the other workers in an iteration. Each phase of an iteration is its own small method, so the JIT
+     * compiles each loop on its own and soon, instead of recompiling one large worker body for every loop in it.
+     * Owned by its worker thread.
+     */
+    private static final class StageWorker {
+        private final EntryCalls calls;
+        private final PoolBytes bytes;
+        private final Partition part;
+        private final long[] mine;
+        private final double[] self;
+        private final long[][] outMsgs;
+        private final long[][] outAt;
+        private final boolean[] seen;
+        private final String[] sendFailure;
+        private final int workers;
+        private final int stage;
+        private final int id;
+        private final int client;
+        long messageBytes;
+
+        StageWorker(PageRank run, EntryCalls calls, PoolBytes bytes, Partition part, long[] mine, int stage,
+                int id) {
+            this.calls = calls;
+            this.bytes = bytes;
+            this.part = part;
+            this.mine = mine;
+            this.workers = run.workers;
+            this.stage = stage;
+            this.id = id;
+            this.client = id + 1;
+            this.self = new double[mine.length];
+            this.outMsgs = new long[workers][];
+            this.outAt = new long[workers][];
+            this.seen = new boolean[workers];
+            this.sendFailure = new String[workers];
+            for (int dst = 0; dst < workers; dst++) {
+                outMsgs[dst] = new long[dst == id ? 0 : part.chunks[dst]];
+                outAt[dst] = new long[outMsgs[dst].length];
+                sendFailure[dst] = "pagerank send failed: " + client + " -> " + (dst + 1);
             }
-            seen[src] = true;
-            long count = bytes.getLong(m, M_COUNT);
-            long offset = bytes.getLong(m, M_OFFSET);
-            if (Long.compareUnsigned(count, MSG_VALUES) > 0 || offset + count > mine.length) {
-                throw EntryCalls.selfCheck("pagerank message mismatch: worker=" + id + " iter=" + iter + " got src="
-                        + src + " dst=" + dst + " chunk=" + chunk);
+        }
+
+        void iterate(WorkerBarrier barrier, int iter) {
+            Arrays.fill(self, 0.0);
+            setNext((1.0 - DAMPING) / part.vertices);
+            allocateMessages(iter);
+            scatter();
+            applySelf();
+            for (int chunk = 0; chunk < part.maxChunks; chunk++) {
+                for (int dst = 0; dst < workers; dst++) {
+                    if (dst != id && chunk < part.chunks[dst]) {
+                        calls.send(client, dst + 1, outMsgs[dst][chunk], sendFailure[dst]);
+                    }
+                }
+                barrier.await();
+                if (chunk < part.chunks[id]) {
+                    receiveChunk(iter, chunk);
+                }
+                barrier.await();
             }
-            for (int i = 0; i < count; i++) {
-                long v = mine[(int) (offset + i)];
-                bytes.setDouble(v, V_NEXT, bytes.getDouble(v, V_NEXT) + DAMPING * bytes.getDouble(m, M_VALUES + 8L * i));
+            commitRanks();
+        }
+
+        private void setNext(double baseRank) {
+            for (long v : mine) {
+                bytes.setDoubleAt(v + V_NEXT, baseRank);
             }
-            calls.free(client, m);
+        }
+
+        private void allocateMessages(int iter) {
+            for (int dst = 0; dst < workers; dst++) {
+                long[] handles = outMsgs[dst];
+                for (int c = 0; c < handles.length; c++) {
+                    long off = (long) c * MSG_VALUES;
+                    long m = calls.malloc(client, MESSAGE_BYTES, 0);
+                    messageBytes += MESSAGE_BYTES;
+                    long at = PoolBytes.offsetOf(m);
+                    bytes.setLongAt(at + M_STAGE, stage);
+                    bytes.setLongAt(at + M_ITER, iter);
+                    bytes.setIntAt(at + M_SRC, id);
+                    bytes.setIntAt(at + M_DST, dst);
+                    bytes.setLongAt(at + M_OFFSET, off);
+                    bytes.setLongAt(at + M_COUNT, Math.min(part.count[dst] - off, MSG_VALUES));
+                    bytes.zeroAt(at + M_VALUES, 8L * MSG_VALUES);
+                    handles[c] = m;
+                    outAt[dst][c] = at;
+                }
+            }
+        }
+
+        /** Pushes every local vertex's rank share along its edges: to self or into the owner's message. */
+        private void scatter() {
+            long[] start = part.start;
+            for (long v : mine) {
+                int degree = bytes.intAt(v + V_DEGREE);
+                double share = bytes.doubleAt(v + V_RANK) / degree;
+                long edges = v + V_EDGES;
+                for (int e = 0; e < degree; e++) {
+                    long dstVertex = Integer.toUnsignedLong(bytes.intAt(edges + 4L * e));
+                    int owner = part.ownerOf(dstVertex);
+                    long off = dstVertex - start[owner];
+                    if (owner == id) {
+                        self[(int) off] += share;
+                    } else {
+                        long slot = outAt[owner][(int) (off / MSG_VALUES)] + M_VALUES + 8 * (off % MSG_VALUES);
+                        bytes.setDoubleAt(slot, bytes.doubleAt(slot) + share);
+                    }
+                }
+            }
+        }
+
+        private void applySelf() {
+            for (int i = 0; i < mine.length; i++) {
+                long next = mine[i] + V_NEXT;
+                bytes.setDoubleAt(next, bytes.doubleAt(next) + DAMPING * self[i]);
+            }
+        }
+
+        private void receiveChunk(int iter, int chunk) {
+            Arrays.fill(seen, false);
+            for (int received = 0; received < workers - 1; received++) {
+                long m = calls.recv(client, ShadowEntry.ANY_SENDER);
+                long at = PoolBytes.offsetOf(m);
+                int src = bytes.intAt(at + M_SRC);
+                int dst = bytes.intAt(at + M_DST);
+                if (bytes.longAt(at + M_STAGE) != stage || bytes.longAt(at + M_ITER) != iter || dst != id
+                        || bytes.longAt(at + M_OFFSET) != (long) chunk * MSG_VALUES
+                        || Integer.compareUnsigned(src, workers) >= 0 || src == id || seen[src]) {
+                    throw EntryCalls.selfCheck("pagerank message mismatch: worker=" + id + " iter=" + iter
+                            + " got src=" + Integer.toUnsignedString(src) + " dst=" + Integer.toUnsignedString(dst)
+                            + " chunk=" + chunk);
+                }
+                seen[src] = true;
+                long count = bytes.longAt(at + M_COUNT);
+                long offset = bytes.longAt(at + M_OFFSET);
+                if (Long.compareUnsigned(count, MSG_VALUES) > 0 || offset + count > mine.length) {
+                    throw EntryCalls.selfCheck("pagerank message mismatch: worker=" + id + " iter=" + iter
+                            + " got src=" + src + " dst=" + dst + " chunk=" + chunk);
+                }
+                long values = at + M_VALUES;
+                for (int i = 0; i < count; i++) {
+                    long next = mine[(int) (offset + i)] + V_NEXT;
+                    bytes.setDoubleAt(next, bytes.doubleAt(next) + DAMPING * bytes.doubleAt(values + 8L * i));
+                }
+                calls.free(client, m);
+            }
+        }
+
+        private void commitRanks() {
+            for (long v : mine) {
+                bytes.setDoubleAt(v + V_RANK, bytes.doubleAt(v + V_NEXT));
+                bytes.setDoubleAt(v + V_NEXT, 0.0);
+            }
         }
     }
 }

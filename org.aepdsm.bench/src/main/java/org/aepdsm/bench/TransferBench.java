@@ -2,6 +2,7 @@ package org.aepdsm.bench;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -309,24 +310,79 @@ public final class TransferBench extends SeedRun {
         return node;
     }
 
-    /** Preorder walk; returns nodes visited, folding each node into {@code sum[0]}. */
-    private static long traverse(PoolBytes bytes, long node, long[] sum) {
-        long index = bytes.getLong(node, OFF_INDEX);
-        long checksum = bytes.getLong(node, OFF_NODE_SUM);
-        if (checksum != checksumFor(index)) {
-            throw EntryCalls.selfCheck("tree node checksum mismatch at index " + Long.toUnsignedString(index));
+    /**
+     * The receiver's walk of a tree in the pool: preorder, as the original's recursive {@code traverse_tree}, with
+     * the same check of every node and the same fold of its checksum and index. It runs as a loop that follows
+     * left children and keeps the pending right children on an explicit stack, so a node costs its four field
+     * loads (the handle resolved to its pool offset once) and no call frame. A walk stops after {@code limit + 1}
+     * nodes, so a damaged tree whose slots form a cycle ends in the caller's visited-count check instead of
+     * running forever.
+     *
+     * <pre>
+     *  n = root
+     *  loop: while n != 0: check(n); fold(n); push(n.right if any); n = n.left
+     *        n = pop() or stop
+     * </pre>
+     * Owned by one thread; reused across rounds, it allocates only when a tree is deeper than any before.
+     */
+    static final class TreeWalk {
+        private final PoolBytes bytes;
+        private long[] pending = new long[64];
+        private long sum;
+
+        TreeWalk(PoolBytes bytes) {
+            this.bytes = bytes;
         }
-        sum[0] ^= checksum + index;
-        long visited = 1;
-        long left = bytes.getLong(node, OFF_LEFT);
-        if (left != 0) {
-            visited += traverse(bytes, left, sum);
+
+        /** The fold of the last walk's nodes: XOR of {@code checksum + index} over them. */
+        long sum() {
+            return sum;
         }
-        long right = bytes.getLong(node, OFF_RIGHT);
-        if (right != 0) {
-            visited += traverse(bytes, right, sum);
+
+        /**
+         * Walks the tree at {@code root}.
+         *
+         * @return nodes visited, at most {@code limit + 1}
+         * @throws org.aepdsm.api.AepException EIO naming the index of the first node, in preorder, whose checksum
+         *                                     does not match
+         */
+        long walk(long root, long limit) {
+            long[] stack = pending;
+            int depth = 0;
+            long fold = 0;
+            long visited = 0;
+            long node = root;
+            while (true) {
+                while (node != 0) {
+                    long at = PoolBytes.offsetOf(node);
+                    long index = bytes.longAt(at + OFF_INDEX);
+                    long checksum = bytes.longAt(at + OFF_NODE_SUM);
+                    if (checksum != checksumFor(index)) {
+                        throw EntryCalls.selfCheck("tree node checksum mismatch at index "
+                                + Long.toUnsignedString(index));
+                    }
+                    fold ^= checksum + index;
+                    if (++visited > limit) {
+                        sum = fold;
+                        return visited;
+                    }
+                    long right = bytes.longAt(at + OFF_RIGHT);
+                    if (right != 0) {
+                        if (depth == stack.length) {
+                            stack = Arrays.copyOf(stack, 2 * depth);
+                            pending = stack;
+                        }
+                        stack[depth++] = right;
+                    }
+                    node = bytes.longAt(at + OFF_LEFT);
+                }
+                if (depth == 0) {
+                    sum = fold;
+                    return visited;
+                }
+                node = stack[--depth];
+            }
         }
-        return visited;
     }
 
     /** Unlinks and frees the subtrees of {@code node}, children before parents; {@code node} itself stays. */
@@ -348,14 +404,14 @@ public final class TransferBench extends SeedRun {
         long traversalNanos = 0;
         long totalVisited = 0;
         long checksum = 0;
-        long[] roundSum = new long[1];
+        TreeWalk walk = new TreeWalk(bytes);
         int[] round = new int[1];
         String forward = "tree root send failed: " + src + " -> " + dst;
         String back = "tree root return failed: " + dst + " -> " + src;
         for (int i = warmupRounds(); i > 0; i--) {
             calls.send(src, dst, root, forward);
             root = calls.recv(dst, src);
-            long visited = traverse(bytes, root, roundSum);
+            long visited = walk.walk(root, expected);
             if (visited != expected) {
                 throw EntryCalls.selfCheck("tree traversal visited " + visited + " nodes, expected " + expected);
             }
@@ -368,13 +424,12 @@ public final class TransferBench extends SeedRun {
                 calls.send(src, dst, root, forward);
                 root = calls.recv(dst, src);
                 long t1 = System.nanoTime();
-                roundSum[0] = 0;
-                long visited = traverse(bytes, root, roundSum);
+                long visited = walk.walk(root, expected);
                 long t2 = System.nanoTime();
                 if (visited != expected) {
                     throw EntryCalls.selfCheck("tree traversal visited " + visited + " nodes, expected " + expected);
                 }
-                checksum ^= roundSum[0];
+                checksum ^= walk.sum();
                 totalVisited += visited;
                 transferNanos += t1 - t0;
                 traversalNanos += t2 - t1;

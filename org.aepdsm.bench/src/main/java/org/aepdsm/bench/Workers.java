@@ -1,12 +1,11 @@
 package org.aepdsm.bench;
 
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 import org.aepdsm.api.AepException;
 import org.aepdsm.api.Errno;
+import org.aepdsm.bench.sync.WorkerBarrier;
 
 /**
  * Starts one platform thread per worker, joins them all and rethrows the first failure, as the originals'
@@ -27,7 +26,7 @@ final class Workers {
      * As {@link #run(String, int, IntConsumer)}; a failing worker breaks {@code barrier} so the others stop
      * waiting for it.
      */
-    static void run(String name, int count, CyclicBarrier barrier, IntConsumer body) {
+    static void run(String name, int count, WorkerBarrier barrier, IntConsumer body) {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread[] threads = new Thread[count];
         for (int i = 0; i < count; i++) {
@@ -38,7 +37,7 @@ final class Workers {
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                     if (barrier != null) {
-                        barrier.reset();
+                        barrier.breakBarrier();
                     }
                 }
             }, name + "-" + i);
@@ -47,11 +46,6 @@ final class Workers {
         boolean interrupted = false;
         for (Thread t : threads) {
             while (t.isAlive()) {
-                if (failure.get() != null && barrier != null) {
-                    // A worker that reaches the barrier after the breaker reset it would wait for a new
-                    // generation forever; breaking it again until every worker is out releases it.
-                    barrier.reset();
-                }
                 try {
                     t.join(50);
                 } catch (InterruptedException e) {
@@ -71,30 +65,6 @@ final class Workers {
         }
         if (t != null) {
             throw new AepException(Errno.EIO, name + " worker failed: " + t, t);
-        }
-    }
-
-    /**
-     * Waits at {@code barrier}. A broken barrier means another worker failed; that worker's failure is the one
-     * reported, because the first failure recorded wins and a waiting worker only fails after the breaker.
-     */
-    static void await(CyclicBarrier barrier) {
-        try {
-            barrier.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BarrierBroken("interrupted at a barrier");
-        } catch (BrokenBarrierException e) {
-            throw new BarrierBroken("barrier broken: another worker failed");
-        }
-    }
-
-    /** A worker left a barrier because another failed. */
-    static final class BarrierBroken extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        BarrierBroken(String message) {
-            super(message);
         }
     }
 

@@ -2,6 +2,7 @@ package org.aepdsm.bench.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Objects;
 
 import org.aepdsm.api.ownership.GlobalRef;
 
@@ -10,6 +11,11 @@ import org.aepdsm.api.ownership.GlobalRef;
  * the handle's pool offset. Every access is bounds-checked by the segment, so a wrong handle fails with an
  * exception instead of touching memory outside the pool.
  *
+ * <p>Two forms of each accessor: by handle and field offset, and by absolute pool offset ({@code ...At}). A loop
+ * that touches one object many times resolves the handle once with {@link #offsetOf} (a mask, no call) and then
+ * reads the fields as plain loads from the pool at {@code base + field}, as the originals do through a pointer;
+ * the segment still checks every access against the pool's bounds and liveness.
+ *
  * <p>Fields are read unaligned: the benchmarks keep the original programs' field offsets, and the allocator's
  * object alignment is its own business. Thread-safe as the segment is; callers order their own accesses.
  */
@@ -17,6 +23,8 @@ public final class PoolBytes {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+
+    private static final MemorySegment ZEROS = MemorySegment.ofArray(new long[128]);
 
     private final MemorySegment pool;
 
@@ -27,6 +35,41 @@ public final class PoolBytes {
 
     private static long at(long handle, long offset) {
         return GlobalRef.offsetOf(handle) + offset;
+    }
+
+    /** The pool offset of the object a handle names: the base its {@code ...At} field offsets are added to. */
+    public static long offsetOf(long handle) {
+        return GlobalRef.offsetOf(handle);
+    }
+
+    /** The u64 at pool offset {@code at}. */
+    public long longAt(long at) {
+        return pool.get(LONG, at);
+    }
+
+    /** Stores a u64 at pool offset {@code at}. */
+    public void setLongAt(long at, long value) {
+        pool.set(LONG, at, value);
+    }
+
+    /** The u32 at pool offset {@code at}, as an int. */
+    public int intAt(long at) {
+        return pool.get(INT, at);
+    }
+
+    /** Stores a u32 at pool offset {@code at}. */
+    public void setIntAt(long at, int value) {
+        pool.set(INT, at, value);
+    }
+
+    /** The double at pool offset {@code at}. */
+    public double doubleAt(long at) {
+        return pool.get(DOUBLE, at);
+    }
+
+    /** Stores a double at pool offset {@code at}. */
+    public void setDoubleAt(long at, double value) {
+        pool.set(DOUBLE, at, value);
     }
 
     /** The u64 at {@code offset} in the object. */
@@ -61,6 +104,21 @@ public final class PoolBytes {
 
     /** Zeroes {@code length} bytes from {@code offset}. */
     public void zero(long handle, long offset, long length) {
-        pool.asSlice(at(handle, offset), length).fill((byte) 0);
+        zeroAt(at(handle, offset), length);
+    }
+
+    /**
+     * Zeroes {@code length} bytes from pool offset {@code at}, copying from a block of zeros rather than slicing
+     * the pool for each object.
+     *
+     * @throws IndexOutOfBoundsException when the range is not inside the pool; nothing is written then
+     */
+    public void zeroAt(long at, long length) {
+        Objects.checkFromIndexSize(at, length, pool.byteSize());
+        for (long done = 0; done < length; ) {
+            long n = Math.min(length - done, ZEROS.byteSize());
+            MemorySegment.copy(ZEROS, 0, pool, at + done, n);
+            done += n;
+        }
     }
 }

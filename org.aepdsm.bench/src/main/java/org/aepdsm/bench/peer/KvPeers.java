@@ -1,5 +1,7 @@
 package org.aepdsm.bench.peer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
@@ -14,7 +16,8 @@ import net.openhft.chronicle.map.ChronicleMap;
  * <li>{@code concurrent-hash-map}: {@code ConcurrentHashMap<Long, Long>} presized for every key (boxed keys, as a
  * Java program would write it);</li>
  * <li>{@code chronicle-map}: an off-heap {@code ChronicleMap<Long, Long>} sized for every key;</li>
- * <li>{@code same-table-heap-nodes}: kv's own table (64 x 2^17 buckets, striped locks, chains of 24-byte nodes)
+ * <li>{@code same-table-heap-nodes}: kv's own table (64 x 2^17 buckets, a lock per bucket for writers, lock-free
+ * readers, chains of 24-byte nodes)
  * with the nodes in a Java {@code long[]} instead of allocator objects: the primitive layout, so the difference
  * to ours is the allocator and entry path alone.</li>
  * </ul>
@@ -95,13 +98,14 @@ final class KvPeers {
 
     /**
      * kv's table with nodes in a {@code long[]}: node n (1-based) is {@code nodes[3n-3..3n-1]} = key, value, next;
-     * task t takes nodes from its own range, so allocation needs no lock.
+     * task t takes nodes from its own range, so allocation needs no lock. Buckets, locking and publication are
+     * those of {@code org.aepdsm.bench.KvTable}: a lock word beside each head for writers, and readers that load
+     * the head with acquire and walk published nodes without a lock.
      */
     static final class HeapTable implements Store {
         private static final int BUCKETS = 1 << 17;
-        private static final int STRIPES = 1 << 14;
-        private final long[] heads = new long[64 * BUCKETS];
-        private final Object[] locks = new Object[STRIPES];
+        private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+        private final long[] buckets = new long[2 * 64 * BUCKETS];
         private final long[] nodes;
         private final int[] used;
         private final int perTask;
@@ -110,19 +114,28 @@ final class KvPeers {
             this.perTask = perTask;
             this.nodes = new long[3 * threads * perTask];
             this.used = new int[threads * 16];
-            for (int i = 0; i < STRIPES; i++) {
-                locks[i] = new Object();
-            }
         }
 
         private static int bucketOf(long key) {
             return (int) (((key >>> 56) & 63) * BUCKETS + (key & (BUCKETS - 1)));
         }
 
+        private void lock(int lockSlot) {
+            for (int attempt = 0; !SLOT.compareAndSet(buckets, lockSlot, 0L, 1L); attempt++) {
+                if (attempt < 64) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+        }
+
         public void put(int task, long key, long value) {
-            int b = bucketOf(key);
-            synchronized (locks[b & (STRIPES - 1)]) {
-                for (long n = heads[b]; n != 0; n = nodes[(int) (3 * n - 1)]) {
+            int lockSlot = 2 * bucketOf(key);
+            lock(lockSlot);
+            try {
+                long head = buckets[lockSlot + 1];
+                for (long n = head; n != 0; n = nodes[(int) (3 * n - 1)]) {
                     if (nodes[(int) (3 * n - 3)] == key) {
                         nodes[(int) (3 * n - 2)] = value;
                         return;
@@ -134,20 +147,21 @@ final class KvPeers {
                 long n = (long) task * perTask + used[task * 16]++ + 1;
                 nodes[(int) (3 * n - 3)] = key;
                 nodes[(int) (3 * n - 2)] = value;
-                nodes[(int) (3 * n - 1)] = heads[b];
-                heads[b] = n;
+                nodes[(int) (3 * n - 1)] = head;
+                SLOT.setRelease(buckets, lockSlot + 1, n);
+            } finally {
+                SLOT.setRelease(buckets, lockSlot, 0L);
             }
         }
 
         public boolean get(long key, long[] out) {
-            int b = bucketOf(key);
-            synchronized (locks[b & (STRIPES - 1)]) {
-                for (long n = heads[b]; n != 0; n = nodes[(int) (3 * n - 1)]) {
-                    if (nodes[(int) (3 * n - 3)] == key) {
-                        out[0] = nodes[(int) (3 * n - 2)];
-                        return true;
-                    }
+            long n = (long) SLOT.getAcquire(buckets, 2 * bucketOf(key) + 1);
+            while (n != 0) {
+                if (nodes[(int) (3 * n - 3)] == key) {
+                    out[0] = nodes[(int) (3 * n - 2)];
+                    return true;
                 }
+                n = nodes[(int) (3 * n - 1)];
             }
             return false;
         }
