@@ -169,6 +169,7 @@ public final class PageRank extends SeedRun {
     public Measurement run(ShadowEntry entry, PrintStream out, Progress progress) {
         EntryCalls calls = new EntryCalls(entry);
         PoolBytes bytes = new PoolBytes(entry.memory());
+        warmUp(calls, bytes, progress);
         long aepBytes = 0;
         List<Vertices> allStages = new ArrayList<>();
         List<Figure> stageFigures = new ArrayList<>();
@@ -182,7 +183,8 @@ public final class PageRank extends SeedRun {
             aepBytes += vertices * vertexBytes();
             allStages.add(vertex);
             StageWorker[] crew = new StageWorker[workers];
-            double seconds = runStage(calls, bytes, part, vertex, s, crew, progress);
+            double seconds = runStage(calls, bytes, part, vertex, s, iterations, "pagerank stage " + s, crew,
+                    progress);
             long msgBytes = 0;
             for (StageWorker w : crew) {
                 msgBytes += w.messageBytes;
@@ -229,6 +231,26 @@ public final class PageRank extends SeedRun {
         return new Measurement(figures);
     }
 
+    /** Iterations of the untimed warm-up stage (see {@link #warmUp}). */
+    public static final int WARMUP_ITERATIONS = 50;
+
+    /**
+     * One untimed stage of {@code initial_vertices} vertices and {@link #WARMUP_ITERATIONS} iterations on its
+     * own vertices, freed afterwards, so the JVM compiles the workers' and the entry's code before stage 0 is
+     * timed; the heap peer runs the same warm-up stage. It prints nothing and leaves the pool as it found it.
+     */
+    private void warmUp(EntryCalls calls, PoolBytes bytes, Progress progress) {
+        Partition part = new Partition(initialVertices, workers);
+        Vertices vertex = allocateStage(calls, bytes, part);
+        runStage(calls, bytes, part, vertex, 0, WARMUP_ITERATIONS, "pagerank warm-up", new StageWorker[workers],
+                progress);
+        for (int w = 0; w < workers; w++) {
+            for (long h : vertex.handle[w]) {
+                calls.free(w + 1, h);
+            }
+        }
+    }
+
     private long vertexBytes() {
         return VERTEX_HEADER_BYTES + 4L * edgesPerVertex;
     }
@@ -262,11 +284,11 @@ public final class PageRank extends SeedRun {
     }
 
     private double runStage(EntryCalls calls, PoolBytes bytes, Partition part, Vertices vertex, int stage,
-            StageWorker[] crew, Progress progress) {
+            int iterations, String phase, StageWorker[] crew, Progress progress) {
         WorkerBarrier barrier = new WorkerBarrier(workers);
         long[] span = new long[2];
         int[] itersDone = new int[1];
-        try (Progress.Phase p = progress.phase("pagerank stage " + stage, iterations, "iterations",
+        try (Progress.Phase p = progress.phase(phase, iterations, "iterations",
                 () -> itersDone[0])) {
             Workers.run("pagerank", workers, barrier, id -> {
                 StageWorker w = new StageWorker(this, calls, bytes, part, vertex.at[id], stage, id);

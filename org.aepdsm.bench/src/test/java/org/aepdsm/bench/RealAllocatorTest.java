@@ -126,6 +126,9 @@ class RealAllocatorTest {
         assertEquals(List.of("  rank checksum = 1.000000000000", "  rank checksum = 1.000000000000",
                 "  rank checksum = 1.000000000000"), sums);
         assertTrue(r.output().stream().anyMatch(l -> l.matches("  time = " + F6 + " s")));
+        assertEquals(List.of("[stage 0]", "[stage 1]", "[stage 2]"),
+                r.output().stream().filter(l -> l.startsWith("[stage ")).toList(),
+                "the untimed warm-up stage prints nothing");
         assertEmptyAndClean();
     }
 

@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.aepdsm.bench.PageRank;
+
 /**
  * pagerank with plain Java objects: the same graph, partition, chunked message exchange between barriers, message
  * validation and rank checksum, with vertices in per-worker arrays and each message a fresh heap object handed
@@ -58,6 +60,7 @@ final class PagerankPeer {
             double work = 0;
             double seconds = 0;
             long vertices = initial;
+            stage(workers, initial, 0, PageRank.WARMUP_ITERATIONS, edges);
             for (int s = 0; s < stages; s++) {
                 double t = stage(workers, vertices, s, iterations, edges);
                 double traversed = (double) vertices * edges * iterations;
