@@ -412,6 +412,7 @@ public final class AepAllocator {
         long info = w.get(e + INFO);
         int kind = SpanDescriptor.kind(info);
         long hdrOff;
+        long h;
         if (kind == SLAB) {
             int cls = SpanDescriptor.cls(info);
             if (cls >= SizeClasses.count()) {
@@ -425,7 +426,7 @@ public final class AepAllocator {
                 return EINVAL;
             }
             hdrOff = base + rel;
-            long h = w.lv(hdrOff);
+            h = w.lv(hdrOff);
             if (!ObjectHeader.magicOk(h) || ObjectHeader.cls(h) != cls) {
                 return EINVAL;
             }
@@ -434,10 +435,11 @@ public final class AepAllocator {
                 return EINVAL;
             }
             hdrOff = e + RUN_HEADER;
+            h = w.lv(hdrOff);
         } else {
             return (w.get(e + GEN) & HELD) != 0 ? ESTALE : EINVAL;
         }
-        return liveWithTag(hdrOff, handle) ? hdrOff : ESTALE;
+        return liveWithTag(h, handle) ? hdrOff : ESTALE;
     }
 
     /**
@@ -462,9 +464,8 @@ public final class AepAllocator {
         return head;
     }
 
-    /** Whether the header at {@code hdrOff} is live with the generation the handle or slot address carries. */
-    private boolean liveWithTag(long hdrOff, long tagged) {
-        long h = w.lv(hdrOff);
+    /** Whether header word {@code h} is live with the generation the handle or slot address carries. */
+    private static boolean liveWithTag(long h, long tagged) {
         return ObjectHeader.isLive(h) && ObjectHeader.gen(h) == (int) (tagged >>> GlobalRef.OFFSET_BITS);
     }
 
@@ -507,10 +508,10 @@ public final class AepAllocator {
         } else {
             return (w.get(e + GEN) & HELD) != 0 ? ESTALE : EINVAL;
         }
-        if (!liveWithTag(hdrOff, slot)) {
+        long h = w.lv(hdrOff);
+        if (!liveWithTag(h, slot)) {
             return ESTALE;
         }
-        long h = w.lv(hdrOff);
         if (ObjectHeader.state(h) != OWNED || ObjectHeader.owner(h) != c) {
             return EPERM;
         }
