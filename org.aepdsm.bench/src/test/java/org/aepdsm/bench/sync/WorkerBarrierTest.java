@@ -67,21 +67,7 @@ class WorkerBarrierTest {
         int parties = 4;
         WorkerBarrier barrier = new WorkerBarrier(parties);
         AtomicInteger brokenSeen = new AtomicInteger();
-        Thread[] waiters = new Thread[parties - 1];
-        for (int w = 0; w < waiters.length; w++) {
-            waiters[w] = new Thread(() -> {
-                try {
-                    barrier.await();
-                } catch (WorkerBarrier.Broken e) {
-                    brokenSeen.incrementAndGet();
-                }
-            }, "waiter-" + w);
-            waiters[w].start();
-        }
-        long deadline = System.nanoTime() + BOUND_NANOS;
-        while (!allParked(waiters) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Thread[] waiters = parkedWaiters(barrier, parties - 1, brokenSeen);
         barrier.breakBarrier();
         joinBounded(waiters);
         assertEquals(parties - 1, brokenSeen.get());
@@ -93,7 +79,22 @@ class WorkerBarrierTest {
     void anInterruptedWaiterBreaksTheBarrierForTheOthers() throws InterruptedException {
         WorkerBarrier barrier = new WorkerBarrier(3);
         AtomicInteger brokenSeen = new AtomicInteger();
-        Thread[] waiters = new Thread[2];
+        Thread[] waiters = parkedWaiters(barrier, 2, brokenSeen);
+        waiters[0].interrupt();
+        joinBounded(waiters);
+        assertEquals(2, brokenSeen.get());
+        assertTrue(barrier.isBroken());
+    }
+
+    @Test
+    void refusesNonPositivePartiesNamingTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WorkerBarrier(0));
+        assertEquals("parties 0 is not positive", e.getMessage());
+    }
+
+    /** Starts {@code n} threads waiting at the barrier, counting those released with Broken; returns once all park. */
+    private static Thread[] parkedWaiters(WorkerBarrier barrier, int n, AtomicInteger brokenSeen) {
+        Thread[] waiters = new Thread[n];
         for (int w = 0; w < waiters.length; w++) {
             waiters[w] = new Thread(() -> {
                 try {
@@ -108,16 +109,7 @@ class WorkerBarrierTest {
         while (!allParked(waiters) && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        waiters[0].interrupt();
-        joinBounded(waiters);
-        assertEquals(2, brokenSeen.get());
-        assertTrue(barrier.isBroken());
-    }
-
-    @Test
-    void refusesNonPositivePartiesNamingTheValue() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WorkerBarrier(0));
-        assertEquals("parties 0 is not positive", e.getMessage());
+        return waiters;
     }
 
     private static boolean allParked(Thread[] threads) {
