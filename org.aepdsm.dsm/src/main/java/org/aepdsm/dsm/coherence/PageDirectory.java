@@ -19,12 +19,12 @@ import org.aepdsm.dsm.cluster.NodeDownException;
  *
  *   read fault from R   the origin itself in owners: nothing to send
  *                       origin holds it: data from here
- *                       else forwarded: a holder H (the writer, else the lowest owner) sends the data
- *                         straight to R (the writer downgrades) and then answers the origin; the origin
- *                         tells R at once that the data comes from H
- *                       owners += R
+ *                       else relayed: the origin fetches from a holder H (the writer, which
+ *                         downgrades, else the lowest owner), keeps a copy and answers R with the data
+ *                       owners += R (and the origin)
  *   write fault from R  R in owners: no data needed (grant without data)
- *                       the only copy is at another node H: forwarded, H gives its copy up
+ *                       the only copy is at another node H: forwarded, H gives its copy up and sends
+ *                         it straight to R (for the origin's own write: fetched, H gives it up)
  *                       else fetch from a source (which keeps a read-only copy until the next step)
  *                       invalidate every other owner, wait for all acks
  *                       owners = {R}, writer = R
@@ -37,6 +37,14 @@ import org.aepdsm.dsm.cluster.NodeDownException;
  * that made its holder one, and the holder serves it only once that grant is in place there
  * ({@link LocalPages#awaitGrant}), so a request can never overtake the data it is about, whichever link
  * each travelled on.
+ *
+ * <p>Why reads are relayed and not forwarded: on call links the relay is two round trips whose every
+ * answer is read by the thread that waits for it (origin, holder, origin, requester), and the origin's
+ * copy serves the next reader at once. A forwarded read is one and a half round trips, but the data
+ * reaches the requester on another link, whose reader thread wakes the faulting thread, which also wakes
+ * for the origin's "forwarded" answer: on shared cores those extra wake-ups measured slower. A write of
+ * a page another node alone holds stays forwarded: the holder gives its copy up, so the relay would
+ * leave the origin nothing to keep, and both measured alike.
  *
  * <p>A forwarded grant: the origin learns from H whether H sent the data. If H left before it said,
  * the origin asks R whether the data arrived ({@link Holders#withdraw}); if not, R's fault is withdrawn
@@ -215,10 +223,6 @@ public final class PageDirectory {
                 deliver.accept(new Grant.NoData(e.grantOf(requester)));
                 return;
             }
-            if (remote && !e.owns(self)) {
-                forward(e, requester, requestId, page, false, deliver);
-                return;
-            }
             byte[] data = obtain(e, page, false);
             if (data == null) {
                 deliver.accept(new Grant.Lost(lostMessage(page)));
@@ -226,12 +230,12 @@ public final class PageDirectory {
             }
             int g = ++e.seq;
             e.add(requester, g);
-            // the origin's own read fault: obtain() already put the copy in place here
+            // obtain() put a copy in place here, which the origin's own read fault uses as it is
             deliver.accept(remote ? new Grant.Data(data, g) : new Grant.NoData(g));
             return;
         }
         if (remote && !has && e.owners.length == 1 && e.owners[0] != self) {
-            forward(e, requester, requestId, page, true, deliver);
+            forward(e, requester, requestId, page, deliver);
             return;
         }
         byte[] data = has ? null : obtain(e, page, true);
@@ -270,11 +274,10 @@ public final class PageDirectory {
     }
 
     /**
-     * A remote requester's fault whose data is at other nodes only: a holder sends it straight to the
-     * requester. For a read the source is the writer (which downgrades) or the lowest owner; for a write
-     * it is the only owner, which gives its copy up.
+     * A remote requester's write fault whose only copy is at another node: that holder gives its copy
+     * up and sends it straight to the requester.
      */
-    private void forward(Entry e, int requester, long requestId, long page, boolean write, Consumer<Grant> deliver) {
+    private void forward(Entry e, int requester, long requestId, long page, Consumer<Grant> deliver) {
         boolean[] told = new boolean[1];
         Runnable tell = () -> {
             if (!told[0]) {
@@ -284,10 +287,10 @@ public final class PageDirectory {
         };
         while (e.owners.length > 0) {
             int source = e.writer != -1 ? e.writer : e.owners[0];
-            FetchMode mode = write ? FetchMode.DROP : source == e.writer ? FetchMode.DOWNGRADE : FetchMode.KEEP;
             int g = e.seq + 1;
             remoteFetches.incrementAndGet();
-            Forward outcome = holders.forward(source, e.grantOf(source), page, mode, requester, requestId, g, tell);
+            Forward outcome = holders.forward(source, e.grantOf(source), page, FetchMode.DROP, requester, requestId,
+                    g, tell);
             tell.run();
             if (e.writer == source) {
                 e.writer = -1;
@@ -316,12 +319,8 @@ public final class PageDirectory {
             }
             forwarded.incrementAndGet();
             e.seq = g;
-            if (write) {
-                e.only(requester, g);
-                e.writer = requester;
-            } else {
-                e.add(requester, g);
-            }
+            e.only(requester, g);
+            e.writer = requester;
             return;
         }
         tell.run();
@@ -331,16 +330,20 @@ public final class PageDirectory {
     }
 
     /**
-     * Gets the page's bytes for a requester that holds none. The source keeps a read-only copy (a writer
-     * downgrades), so a failure later in the fault loses nothing; a write fault then invalidates it with
-     * the other owners. For the origin's own read the copy is put in place here. A holder that left is
+     * Gets the page's bytes for a requester that holds none. For a read, or a write while several nodes
+     * hold copies, the source keeps a read-only copy (a writer downgrades), so a failure later in the
+     * fault loses nothing, and a write then invalidates it with the other owners. For a write of a page
+     * only another node holds (the origin's own write: a remote one is forwarded) the source gives its
+     * copy up as it hands it over: one round trip instead of a fetch and an invalidation. For a read the
+     * copy is also put in place here, so the origin serves the next reader itself. A holder that left is
      * dropped and the next one tried; none left means the page is lost.
      */
     private byte[] obtain(Entry e, long page, boolean write) {
         while (e.owners.length > 0) {
             boolean fromSelf = e.owns(self);
             int source = fromSelf ? self : e.writer != -1 ? e.writer : e.owners[0];
-            FetchMode mode = source == e.writer ? FetchMode.DOWNGRADE : FetchMode.KEEP;
+            FetchMode mode = write && !fromSelf && e.owners.length == 1 ? FetchMode.DROP
+                    : source == e.writer ? FetchMode.DOWNGRADE : FetchMode.KEEP;
             byte[] data;
             if (fromSelf) {
                 data = local.fetch(page, mode);
@@ -359,6 +362,9 @@ public final class PageDirectory {
                 // the holder left or has no copy: it is no owner
                 e.remove(source);
                 continue;
+            }
+            if (mode == FetchMode.DROP) {
+                e.remove(source);
             }
             if (!write && !fromSelf) {
                 local.install(page, data, false);
