@@ -12,7 +12,7 @@ package org.aepdsm.dsm.cluster;
  *                                                                         as a RESPONSE from a holder
  *   FETCH          origin -> holder      region, page, mode, grant        reply: page data
  *   INVALIDATE     origin -> holder      region, page, grant              reply: empty (ack)
- *   FETCH_FOR      origin -> holder      region, page, mode, grant,       the holder sends RESPONSE [0][seq]
+ *   FETCH_FOR      origin -> sole holder region, page, mode, grant,       the holder sends RESPONSE [0][seq]
  *                                        requester, request id, seq       [page] to the requester, then
  *                                                                         replies empty (or ESTALE: no copy)
  *   WITHDRAW       origin -> requester   request id                       reply: [1] withdrawn, [0] the

@@ -40,9 +40,9 @@ import org.aepdsm.dsm.cluster.Requests;
  *                  else unlock; fault(page, write); look again
  *   fault:         leader: origin == self ? directory.serve(self) : PAGE_REQUEST -> origin on a call
  *                          link; the leader reads the answer itself and installs it:
- *                            DATA(seq, page) | NODATA(seq) | FORWARDED: the data comes from another
- *                            holder as a RESPONSE frame naming the request, installed on the delivery
- *                            thread, which wakes the leader
+ *                            DATA(seq, page) | NODATA(seq) | FORWARDED (a write of a page one other
+ *                            node alone holds): the data comes from that holder as a RESPONSE frame
+ *                            naming the request, installed on the delivery thread, which wakes the leader
  *                  follower: wait for the leader's outcome
  * </pre>
  *
