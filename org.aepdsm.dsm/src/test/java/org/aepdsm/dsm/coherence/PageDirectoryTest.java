@@ -1,7 +1,6 @@
 package org.aepdsm.dsm.coherence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,12 +10,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.aepdsm.dsm.coherence.PageDirectory.Forward;
 import org.junit.jupiter.api.Test;
 
 /**
  * The origin's directory alone, with scripted holders: which faults it answers from its own copy, which
- * it relays from another holder, which it forwards to another holder, what it asks of holders, and the grant numbers it hands out.
+ * it relays from another holder, what it asks of holders, and the grant numbers it hands out.
  */
 class PageDirectoryTest {
     private static final int ORIGIN = 1;
@@ -25,8 +23,6 @@ class PageDirectoryTest {
     private static final class ScriptedHolders implements PageDirectory.Holders {
         final List<String> asked = new ArrayList<>();
         final Set<Integer> withoutCopy = new java.util.HashSet<>();
-        Forward nextForward = Forward.SENT;
-        boolean withdrawn;
 
         @Override
         public byte[] fetch(int node, int grant, long page, FetchMode mode) {
@@ -45,27 +41,6 @@ class PageDirectoryTest {
         }
 
         @Override
-        public Forward forward(int source, int sourceGrant, long page, FetchMode mode, int requester,
-                long requestId, int grant, Runnable sent) {
-            sent.run();
-            asked.add("forward " + source + " " + mode + " -> " + requester + " grant " + grant);
-            Forward f = nextForward;
-            nextForward = Forward.SENT;
-            return f;
-        }
-
-        @Override
-        public boolean withdraw(int requester, long requestId) {
-            asked.add("withdraw " + requester);
-            return withdrawn;
-        }
-
-        @Override
-        public void fail(int requester, long requestId, String message) {
-            asked.add("fail " + requester);
-        }
-
-        @Override
         public boolean alive(int node) {
             return true;
         }
@@ -78,7 +53,7 @@ class PageDirectoryTest {
 
     private Grant serve(int requester, long page, boolean write) {
         List<Grant> out = new ArrayList<>();
-        directory.serve(requester, 7, page, write, out::add);
+        directory.serve(requester, page, write, out::add);
         assertEquals(1, out.size(), "one answer per fault: " + out);
         return out.get(0);
     }
@@ -121,12 +96,15 @@ class PageDirectoryTest {
     }
 
     @Test
-    void aWriteToAPageOneOtherNodeHoldsIsForwardedAndThatCopyIsGivenUp() {
+    void aWriteToAPageOneOtherNodeHoldsTakesThatCopyWithOneFetchThatDropsIt() {
         serve(3, 1, true);
-        assertInstanceOf(Grant.Forwarded.class, serve(2, 1, true));
-        assertEquals(List.of("forward 3 DROP -> 2 grant 2"), holders.asked);
+        Grant.Data d = assertInstanceOf(Grant.Data.class, serve(2, 1, true));
+        assertEquals(3, d.bytes()[0], "node 3's bytes");
+        assertEquals(2, d.seq());
+        assertEquals(List.of("fetch 3 DROP grant 1"), holders.asked, "no invalidation after the fetch");
         assertEquals(Set.of(2), directory.state(1).owners());
         assertEquals(2, directory.state(1).writer());
+        assertEquals(LocalPages.INVALID, local.stateNow(1), "the origin keeps no copy of a written page");
     }
 
     @Test
@@ -168,36 +146,16 @@ class PageDirectoryTest {
     }
 
     @Test
-    void aHolderThatLeftUnansweredMakesTheOriginWithdrawTheRequest() {
+    void aWriteWhoseOnlyHolderHasNoCopyFindsThePageLost() {
         serve(3, 3, true);
-        holders.nextForward = Forward.UNSURE;
-        holders.withdrawn = true;
-        assertInstanceOf(Grant.Forwarded.class, serve(2, 3, true));
-        assertEquals(List.of("forward 3 DROP -> 2 grant 2", "withdraw 2"), holders.asked);
-        assertFalse(directory.state(3).owners().contains(2), "a withdrawn requester is no holder");
-        assertTrue(directory.state(3).lost(), "node 3 held the only copy; the next fault finds the page lost");
-    }
-
-    @Test
-    void aHolderThatLeftAfterSendingLeavesTheRequesterTheWriter() {
-        serve(3, 3, true);
-        holders.nextForward = Forward.UNSURE;
-        holders.withdrawn = false;
-        assertInstanceOf(Grant.Forwarded.class, serve(2, 3, true));
-        assertEquals(Set.of(2), directory.state(3).owners());
-        assertEquals(2, directory.state(3).writer());
-        assertFalse(directory.state(3).lost());
-    }
-
-    @Test
-    void aForwardedFaultWhoseLastHolderHasNoCopyIsAnsweredLostLater() {
-        serve(3, 3, true);
-        holders.nextForward = Forward.NO_COPY;
-        AtomicReference<Grant> first = new AtomicReference<>();
-        directory.serve(2, 7, 3, true, first::set);
-        assertInstanceOf(Grant.Forwarded.class, first.get());
-        assertEquals(List.of("forward 3 DROP -> 2 grant 2", "fail 2"), holders.asked);
+        holders.asked.clear();
+        holders.withoutCopy.add(3);
+        AtomicReference<Grant> answer = new AtomicReference<>();
+        directory.serve(2, 3, true, answer::set);
+        assertInstanceOf(Grant.Lost.class, answer.get());
+        assertEquals(List.of("fetch 3 DROP grant 1"), holders.asked);
         assertTrue(directory.state(3).lost());
+        assertEquals(-1, directory.state(3).writer());
     }
 
     @Test

@@ -214,12 +214,15 @@ class ProtocolTest {
     }
 
     @Test
-    void aWriteToAPageOnlyAThirdNodeHoldsTakesThatCopyDirectly() {
+    void aWriteToAPageOnlyAThirdNodeHoldsTakesThatCopyThroughTheOrigin() {
         Region[] r = region(1);
         r[2].putLong(0, 5);
+        long invalidationsBefore = r[0].stats().invalidationsSent();
         r[1].putLong(8, 6);
         assertEquals(LocalPages.EXCLUSIVE, r[1].localState(0));
         assertEquals(LocalPages.INVALID, r[2].localState(0), "node 3 gave its only copy up");
+        assertEquals(LocalPages.INVALID, r[0].localState(0), "the origin kept no copy of a written page");
+        assertEquals(invalidationsBefore, r[0].stats().invalidationsSent(), "no invalidation after the fetch");
         PageState s = r[0].pageState(0);
         assertEquals(Set.of(2), s.owners());
         assertEquals(2, s.writer());
