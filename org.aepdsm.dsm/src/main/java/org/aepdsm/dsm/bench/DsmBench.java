@@ -32,9 +32,9 @@ import org.aepdsm.dsm.task.CounterTask;
  * <pre>
  *   peers      local long load from a MemorySegment; a ping-pong over a java.net.Socket on loopback with
  *              a read fault's frame sizes and the call links' socket options
- *   faults     remote read fault (origin holds the page), read fault a third node answers directly,
- *              write fault with data (sent directly by its only holder), write upgrade (grant without
- *              data, 2 copies invalidated)
+ *   faults     remote read fault (origin holds the page), read fault of a page a third node holds
+ *              (relayed by the origin), write fault with data (its only holder's copy, relayed by the
+ *              origin), write upgrade (grant without data, 2 copies invalidated)
  *   throughput mixed random reads/writes (90/10) on 64 pages, and a shared addAndGet counter,
  *              with 1, 2 and 3 nodes active
  *   tasks      CounterTask steps without migration vs. with a migration every 50 steps
@@ -245,8 +245,8 @@ public final class DsmBench {
             }
         }
         rows.add(latency("read fault, origin holds the page", samples[0], "B -> origin A -> B"));
-        rows.add(latency("read fault, a third node holds it", samples[1], "B -> A -> C, C -> B direct"));
-        rows.add(latency("write fault with data", samples[2], "C's only copy sent to B direct, dropped"));
+        rows.add(latency("read fault, a third node holds it", samples[1], "B -> A -> C -> A -> B, A keeps a copy"));
+        rows.add(latency("write fault with data", samples[2], "B -> A -> C -> A -> B, C's copy dropped"));
         rows.add(latency("write-invalidate (grant without data)", samples[3], "copies on A and C invalidated"));
 
         long localHits = 0;

@@ -2,21 +2,14 @@ package org.aepdsm.dsm.cluster;
 
 /**
  * The first byte of every frame. Requests carry a request id that their single {@link #RESPONSE} echoes;
- * announcements are multicast and carry id 0. The page protocol's requests (the first five) travel on
+ * announcements are multicast and carry id 0. The page protocol's requests (the first four) travel on
  * call links; grant = the grant number that made the asked node a holder of the page.
  *
  * <pre>
  *   PAGE_REQUEST   requester -> origin   region, size, page, write        reply: [0][seq][page] data,
- *                                                                         [1][seq] grant without data,
- *                                                                         [2] forwarded: the data comes
- *                                                                         as a RESPONSE from a holder
+ *                                                                         [1][seq] grant without data
  *   FETCH          origin -> holder      region, page, mode, grant        reply: page data
  *   INVALIDATE     origin -> holder      region, page, grant              reply: empty (ack)
- *   FETCH_FOR      origin -> holder      region, page, mode, grant,       the holder sends RESPONSE [0][seq]
- *                                        requester, request id, seq       [page] to the requester, then
- *                                                                         replies empty (or ESTALE: no copy)
- *   WITHDRAW       origin -> requester   request id                       reply: [1] withdrawn, [0] the
- *                                                                         forwarded data had arrived
  *   PAGE_STATE     any -> origin         region, page                     reply: owners, writer, lost
  *   OPEN_REGION    any -> coordinator    name, size (0 = look up only)    reply: size, origin
  *   REGION         multicast             name, size, origin
@@ -37,8 +30,6 @@ public final class FrameType {
     public static final byte TASK_MIGRATE = 8;
     public static final byte TASK_INFO = 9;
     public static final byte RESPONSE = 10;
-    public static final byte FETCH_FOR = 11;
-    public static final byte WITHDRAW = 12;
 
     private FrameType() {
     }

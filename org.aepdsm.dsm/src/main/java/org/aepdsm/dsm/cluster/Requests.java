@@ -16,12 +16,10 @@ import org.aepdsm.api.Errno;
  *
  * <p>Two ways to ask: {@link #call} sends a one-way frame and waits at a wait station for the RESPONSE
  * frame that names its id; {@link #exchange} (and {@link #start} / {@link #finish}) writes the request
- * on a call link and reads the response there, on the asking thread. A wait station can also be set up
- * without sending ({@link #expect}), for an answer that another node sends on behalf of the one asked.
+ * on a call link and reads the response there, on the asking thread.
  *
  * <p>A wait station may carry an arrival action that runs on the delivery thread before the waiter
- * wakes: the page protocol installs forwarded page data there, so that the data is in place (with its
- * grant number) when the faulting thread goes on.
+ * wakes, so that what the response brings is in place when the waiting thread goes on.
  *
  * <p>A {@link Call} is a one-shot wait station: the outcome is published through one volatile field and
  * the waiting thread is unparked directly by the delivery thread, with no future or executor between.
@@ -106,38 +104,6 @@ public final class Requests {
     /** A fresh request id. */
     public long nextId() {
         return ids.incrementAndGet();
-    }
-
-    /**
-     * Sets up a wait station for a RESPONSE with id {@code id} that some node sends without being asked
-     * by this node directly; it fails when {@code node} leaves. Remove it with {@link #forget} if the
-     * answer comes another way.
-     *
-     * @param onArrival runs on the delivery thread when a successful response arrives, or null
-     */
-    public Call expect(int node, long id, Consumer<Reply> onArrival) {
-        Call call = new Call(node, id, onArrival);
-        pending.put(id, call);
-        return call;
-    }
-
-    /** Removes a wait station that is no longer waited for. */
-    public void forget(Call call) {
-        pending.remove(call.id, call);
-    }
-
-    /**
-     * Fails a wait station with {@code why} if its answer has not arrived yet.
-     *
-     * @return whether it was still waiting (false: its response arrived, or nobody waits any more)
-     */
-    public boolean withdraw(long id, RuntimeException why) {
-        Call call = pending.remove(id);
-        if (call == null) {
-            return false;
-        }
-        call.complete(why);
-        return true;
     }
 
     /**

@@ -30,8 +30,8 @@ import org.aepdsm.dsm.task.TaskRunner;
  * tests and benchmarks make several in one JVM.
  *
  * <p>One-way frames arrive on delivery threads (a link's reader, or JGroups'), one sender at a time:
- * responses (and the data a holder forwards), region and task frames; that work is short and runs there.
- * The page protocol's requests (PAGE_REQUEST, FETCH, INVALIDATE, FETCH_FOR, WITHDRAW, PAGE_STATE)
+ * responses, region and task frames; that work is short and runs there.
+ * The page protocol's requests (PAGE_REQUEST, FETCH, INVALIDATE, PAGE_STATE)
  * arrive on call links and are served on the link's own thread, which may wait for other nodes: the
  * origin serves a fault where it arrived, with no hand-off. Cleanup after a node left runs on a virtual
  * thread.
@@ -292,21 +292,6 @@ public final class DsmNode implements DsmCluster, AutoCloseable {
                         r.answerInvalidate(id, page, grant, out);
                     }
                 }
-                case FrameType.FETCH_FOR -> {
-                    Region r = regions.get(Frame.str(in));
-                    long page = in.getLong();
-                    FetchMode mode = FetchMode.of(in.get());
-                    int grant = in.getInt();
-                    int requester = in.getInt();
-                    long requestId = in.getLong();
-                    int newGrant = in.getInt();
-                    if (r == null) {
-                        out.respond(noRegion(id));
-                    } else {
-                        r.answerForward(id, page, mode, grant, requester, requestId, newGrant, out);
-                    }
-                }
-                case FrameType.WITHDRAW -> out.respond(Region.answerWithdraw(requests, id, in.getLong()));
                 case FrameType.PAGE_STATE -> {
                     String name = Frame.str(in);
                     long page = in.getLong();

@@ -6,7 +6,7 @@ public enum FetchMode {
     KEEP,
     /** Keep a read-only copy (the writer serving a reader, or serving a writer before it is invalidated). */
     DOWNGRADE,
-    /** Give the copy up once it is copied out (the sole holder serving a writer directly). */
+    /** Give the copy up once it is copied out (the sole holder's copy taken for a writer). */
     DROP;
 
     static FetchMode of(int ordinal) {

@@ -13,13 +13,6 @@ public sealed interface Grant {
     record NoData(int seq) implements Grant {
     }
 
-    /**
-     * Another holder sends the data straight to the requester, answering the request by its id; the
-     * origin tells the requester so at once, and follows up itself only if that holder fails.
-     */
-    record Forwarded() implements Grant {
-    }
-
     /** Every copy of the page died with its nodes. */
     record Lost(String reason) implements Grant {
     }

@@ -21,8 +21,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * access that saw a valid state completes before the copy can be invalidated; no lock is held while
  * waiting for another node.
  *
- * <p>Why grant numbers: a grant reaches this node on the call link of its fault, or from another holder,
- * while the origin's later fetches and invalidations arrive on other links; nothing orders them. The
+ * <p>Why grant numbers: a grant reaches this node on the call link of its fault, while the origin's later
+ * fetches and invalidations arrive on other links; nothing orders them. The
  * origin numbers its grants per page and names, in each fetch or invalidation, the grant that made this
  * node a holder; {@link #awaitGrant} holds such a request back until that grant is in place, so it can
  * never act on a copy that is not here yet. Thread-safe.

@@ -19,12 +19,11 @@ import org.aepdsm.dsm.cluster.NodeDownException;
  *
  *   read fault from R   the origin itself in owners: nothing to send
  *                       origin holds it: data from here
- *                       else forwarded: a holder H (the writer, else the lowest owner) sends the data
- *                         straight to R (the writer downgrades) and then answers the origin; the origin
- *                         tells R at once that the data comes from H
- *                       owners += R
+ *                       else relayed: the origin fetches from a holder H (the writer, which
+ *                         downgrades, else the lowest owner), keeps a copy and answers R with the data
+ *                       owners += R (and the origin)
  *   write fault from R  R in owners: no data needed (grant without data)
- *                       the only copy is at another node H: forwarded, H gives its copy up
+ *                       the only copy is at another node H: fetched from H, which gives it up
  *                       else fetch from a source (which keeps a read-only copy until the next step)
  *                       invalidate every other owner, wait for all acks
  *                       owners = {R}, writer = R
@@ -38,21 +37,17 @@ import org.aepdsm.dsm.cluster.NodeDownException;
  * ({@link LocalPages#awaitGrant}), so a request can never overtake the data it is about, whichever link
  * each travelled on.
  *
- * <p>A forwarded grant: the origin learns from H whether H sent the data. If H left before it said,
- * the origin asks R whether the data arrived ({@link Holders#withdraw}); if not, R's fault is withdrawn
- * and R faults again, so R is an owner exactly when it has the data. Thread-safe.
+ * <p>Why the origin relays the data instead of having the holder send it to R: on call links a relay is
+ * two round trips whose every answer is read by the thread that waits for it (origin, holder, origin,
+ * requester), and the entry is free as soon as R has its answer. Sent by the holder, the data is one and
+ * a half round trips away, but it reaches R on another link, whose reader thread wakes the faulting
+ * thread, which also wakes for the origin's own answer, and the origin keeps the entry locked until the
+ * holder reports back, so the next fault on the page waits for that report too: on shared cores both
+ * measured slower, the write most of all.
+ *
+ * <p>Thread-safe.
  */
 public final class PageDirectory {
-    /** What became of a forwarded grant. */
-    public enum Forward {
-        /** The holder sent the data to the requester. */
-        SENT,
-        /** The holder sent nothing: it holds no copy, or was no member when asked. */
-        NO_COPY,
-        /** The holder left before it answered: the data may or may not have been sent. */
-        UNSURE
-    }
-
     /** How the origin reaches other holders; calls block and must not be made from a delivery thread. */
     public interface Holders {
         /**
@@ -68,27 +63,6 @@ public final class PageDirectory {
          * waits for every ack; nodes that left count as acked.
          */
         void invalidate(int[] nodes, int[] grants, long page);
-
-        /**
-         * Asks holder {@code source} (a holder by grant {@code sourceGrant}) to send the page, as grant
-         * number {@code grant}, straight to {@code requester} as the answer to its request
-         * {@code requestId}, and waits for the holder's answer. {@code sent} runs once the request is
-         * written (or could not be), before the wait.
-         */
-        Forward forward(int source, int sourceGrant, long page, FetchMode mode, int requester, long requestId,
-                int grant, Runnable sent);
-
-        /**
-         * Withdraws the request {@code requestId} of {@code requester} if its forwarded data has not
-         * arrived; the requester then faults again.
-         *
-         * @return true when it was withdrawn, false when the data had arrived
-         * @throws NodeDownException when the requester left
-         */
-        boolean withdraw(int requester, long requestId);
-
-        /** Answers a request that was told its data was forwarded with an error after all. */
-        void fail(int requester, long requestId, String message);
 
         /** Whether a node is a live member. */
         boolean alive(int node);
@@ -159,7 +133,6 @@ public final class PageDirectory {
     final AtomicLong invalidationsSent = new AtomicLong();
     final AtomicLong grantsWithoutData = new AtomicLong();
     final AtomicLong remoteFetches = new AtomicLong();
-    final AtomicLong forwarded = new AtomicLong();
     final AtomicLong served = new AtomicLong();
 
     /** A directory where the origin {@code self} holds every page, writable (they are zero). */
@@ -179,20 +152,19 @@ public final class PageDirectory {
 
     /**
      * Serves one fault. {@code deliver} receives the grant under the page's lock, exactly once: for the
-     * origin itself it installs locally, for another node it sends the response to request
-     * {@code requestId}. After a {@link Grant.Forwarded} the directory may still wait for the holder.
+     * origin itself it installs locally, for another node it sends the response to its request.
      */
-    public void serve(int requester, long requestId, long page, boolean write, Consumer<Grant> deliver) {
+    public void serve(int requester, long page, boolean write, Consumer<Grant> deliver) {
         Entry e = entries[(int) page];
         e.lock.lock();
         try {
-            decide(e, requester, requestId, page, write, deliver);
+            decide(e, requester, page, write, deliver);
         } finally {
             e.lock.unlock();
         }
     }
 
-    private void decide(Entry e, int requester, long requestId, long page, boolean write, Consumer<Grant> deliver) {
+    private void decide(Entry e, int requester, long page, boolean write, Consumer<Grant> deliver) {
         served.incrementAndGet();
         if (requester != self && !holders.alive(requester)) {
             deliver.accept(new Grant.Lost("node " + requester + " left"));
@@ -215,10 +187,6 @@ public final class PageDirectory {
                 deliver.accept(new Grant.NoData(e.grantOf(requester)));
                 return;
             }
-            if (remote && !e.owns(self)) {
-                forward(e, requester, requestId, page, false, deliver);
-                return;
-            }
             byte[] data = obtain(e, page, false);
             if (data == null) {
                 deliver.accept(new Grant.Lost(lostMessage(page)));
@@ -226,12 +194,8 @@ public final class PageDirectory {
             }
             int g = ++e.seq;
             e.add(requester, g);
-            // the origin's own read fault: obtain() already put the copy in place here
+            // obtain() put a copy in place here, which the origin's own read fault uses as it is
             deliver.accept(remote ? new Grant.Data(data, g) : new Grant.NoData(g));
-            return;
-        }
-        if (remote && !has && e.owners.length == 1 && e.owners[0] != self) {
-            forward(e, requester, requestId, page, true, deliver);
             return;
         }
         byte[] data = has ? null : obtain(e, page, true);
@@ -270,77 +234,20 @@ public final class PageDirectory {
     }
 
     /**
-     * A remote requester's fault whose data is at other nodes only: a holder sends it straight to the
-     * requester. For a read the source is the writer (which downgrades) or the lowest owner; for a write
-     * it is the only owner, which gives its copy up.
-     */
-    private void forward(Entry e, int requester, long requestId, long page, boolean write, Consumer<Grant> deliver) {
-        boolean[] told = new boolean[1];
-        Runnable tell = () -> {
-            if (!told[0]) {
-                told[0] = true;
-                deliver.accept(new Grant.Forwarded());
-            }
-        };
-        while (e.owners.length > 0) {
-            int source = e.writer != -1 ? e.writer : e.owners[0];
-            FetchMode mode = write ? FetchMode.DROP : source == e.writer ? FetchMode.DOWNGRADE : FetchMode.KEEP;
-            int g = e.seq + 1;
-            remoteFetches.incrementAndGet();
-            Forward outcome = holders.forward(source, e.grantOf(source), page, mode, requester, requestId, g, tell);
-            tell.run();
-            if (e.writer == source) {
-                e.writer = -1;
-            }
-            if (outcome != Forward.SENT) {
-                e.remove(source);
-            }
-            if (outcome == Forward.NO_COPY) {
-                continue;
-            }
-            if (outcome == Forward.UNSURE) {
-                try {
-                    if (holders.withdraw(requester, requestId)) {
-                        // the requester faults again and finds the page without that holder
-                        if (e.owners.length == 0) {
-                            e.lost = true;
-                        }
-                        return;
-                    }
-                } catch (NodeDownException gone) {
-                    if (e.owners.length == 0) {
-                        e.lost = true;
-                    }
-                    return;
-                }
-            }
-            forwarded.incrementAndGet();
-            e.seq = g;
-            if (write) {
-                e.only(requester, g);
-                e.writer = requester;
-            } else {
-                e.add(requester, g);
-            }
-            return;
-        }
-        tell.run();
-        e.lost = true;
-        e.writer = -1;
-        holders.fail(requester, requestId, lostMessage(page));
-    }
-
-    /**
-     * Gets the page's bytes for a requester that holds none. The source keeps a read-only copy (a writer
-     * downgrades), so a failure later in the fault loses nothing; a write fault then invalidates it with
-     * the other owners. For the origin's own read the copy is put in place here. A holder that left is
+     * Gets the page's bytes for a requester that holds none. For a read, or a write while several nodes
+     * hold copies, the source keeps a read-only copy (a writer downgrades), so a failure later in the
+     * fault loses nothing, and a write then invalidates it with the other owners. For a write of a page
+     * only another node holds the source gives its copy up as it hands it over: one round trip instead
+     * of a fetch and an invalidation. For a read the
+     * copy is also put in place here, so the origin serves the next reader itself. A holder that left is
      * dropped and the next one tried; none left means the page is lost.
      */
     private byte[] obtain(Entry e, long page, boolean write) {
         while (e.owners.length > 0) {
             boolean fromSelf = e.owns(self);
             int source = fromSelf ? self : e.writer != -1 ? e.writer : e.owners[0];
-            FetchMode mode = source == e.writer ? FetchMode.DOWNGRADE : FetchMode.KEEP;
+            FetchMode mode = write && !fromSelf && e.owners.length == 1 ? FetchMode.DROP
+                    : source == e.writer ? FetchMode.DOWNGRADE : FetchMode.KEEP;
             byte[] data;
             if (fromSelf) {
                 data = local.fetch(page, mode);
@@ -359,6 +266,9 @@ public final class PageDirectory {
                 // the holder left or has no copy: it is no owner
                 e.remove(source);
                 continue;
+            }
+            if (mode == FetchMode.DROP) {
+                e.remove(source);
             }
             if (!write && !fromSelf) {
                 local.install(page, data, false);

@@ -22,7 +22,6 @@ import org.aepdsm.dsm.cluster.Frame;
 import org.aepdsm.dsm.cluster.FrameType;
 import org.aepdsm.dsm.cluster.GroupChannel;
 import org.aepdsm.dsm.cluster.NodeDownException;
-import org.aepdsm.dsm.coherence.PageDirectory.Forward;
 import org.aepdsm.dsm.cluster.Requests;
 
 /**
@@ -40,9 +39,7 @@ import org.aepdsm.dsm.cluster.Requests;
  *                  else unlock; fault(page, write); look again
  *   fault:         leader: origin == self ? directory.serve(self) : PAGE_REQUEST -> origin on a call
  *                          link; the leader reads the answer itself and installs it:
- *                            DATA(seq, page) | NODATA(seq) | FORWARDED: the data comes from another
- *                            holder as a RESPONSE frame naming the request, installed on the delivery
- *                            thread, which wakes the leader
+ *                            DATA(seq, page) | NODATA(seq)
  *                  follower: wait for the leader's outcome
  * </pre>
  *
@@ -56,16 +53,6 @@ public final class Region implements DsmRegion, AutoCloseable {
     /** First byte of a PAGE_REQUEST's answer: what follows. */
     static final byte DATA = 0;
     static final byte NO_DATA = 1;
-    static final byte FORWARDED = 2;
-
-    /** Ends a fault whose forwarded request the origin withdrew: the leader faults again. */
-    private static final class Withdrawn extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Withdrawn() {
-            super("withdrawn by the origin", null, false, false);
-        }
-    }
 
     private final String name;
     private final long size;
@@ -248,7 +235,7 @@ public final class Region implements DsmRegion, AutoCloseable {
     private void request(long page, boolean write) {
         faults.incrementAndGet();
         if (directory != null) {
-            directory.serve(channel.localNode(), 0, page, write, grant -> {
+            directory.serve(channel.localNode(), page, write, grant -> {
                 switch (grant) {
                     case Grant.Data d -> {
                         dataReceived.incrementAndGet();
@@ -261,7 +248,6 @@ public final class Region implements DsmRegion, AutoCloseable {
                         }
                     }
                     case Grant.Lost l -> throw new AepException(Errno.EIO, l.reason());
-                    case Grant.Forwarded f -> throw new IllegalStateException("the origin's own fault was forwarded");
                 }
             });
             return;
@@ -269,25 +255,13 @@ public final class Region implements DsmRegion, AutoCloseable {
         long id = requests.nextId();
         byte[] frame = pageRequest(id, name, size, page, write);
         String what = (write ? "write" : "read") + " fault on page " + page + " of region '" + name + "'";
-        // set up before asking: a forwarded answer may arrive before the origin's own
-        Requests.Call forwarded = requests.expect(origin, id, r -> install(r.payload(), page, write));
+        ByteBuffer in;
         try {
-            ByteBuffer in = requests.exchange(origin, frame, what).payload();
-            if (in.get(in.position()) == FORWARDED) {
-                requests.await(forwarded, what);
-                return;
-            }
-            requests.forget(forwarded);
-            install(in, page, write);
-        } catch (Withdrawn again) {
-            // the holder that was to send the data left: the caller looks at the page and faults again
+            in = requests.exchange(origin, frame, what).payload();
         } catch (NodeDownException e) {
-            requests.forget(forwarded);
             throw originDown(page);
-        } catch (RuntimeException e) {
-            requests.forget(forwarded);
-            throw e;
         }
+        install(in, page, write);
     }
 
     /** Puts a grant in place: [DATA][seq][page] or [NO_DATA][seq]. */
@@ -381,13 +355,12 @@ public final class Region implements DsmRegion, AutoCloseable {
                     + name + "'")));
             return;
         }
-        directory.serve(from, id, page, write, grant -> out.respond(switch (grant) {
+        directory.serve(from, page, write, grant -> out.respond(switch (grant) {
             case Grant.Data d -> pageAnswer(id, d.seq(), d.bytes(), 0);
             case Grant.NoData n -> {
                 byte[] payload = Frame.body().u8(NO_DATA).i32(n.seq()).array();
                 yield Requests.response(id, 0, null, payload, 0, payload.length);
             }
-            case Grant.Forwarded f -> Requests.response(id, 0, null, new byte[] {FORWARDED}, 0, 1);
             case Grant.Lost l -> Requests.response(id, Errno.EIO.code(), l.reason(), null, 0, 0);
         }));
     }
@@ -447,35 +420,6 @@ public final class Region implements DsmRegion, AutoCloseable {
         out.respond(Requests.response(id, 0, null, null, 0, 0));
     }
 
-    /**
-     * The origin asks this holder to send the page to a requester as grant {@code newGrant}: the data
-     * goes out first, then the origin hears that it did.
-     */
-    public void answerForward(long id, long page, FetchMode mode, int grant, int requester, long requestId,
-            int newGrant, GroupChannel.Responder out) {
-        byte[] data = null;
-        if (page >= 0 && page < pages.pages()) {
-            awaitGrant(page, grant);
-            data = pages.fetch(page, mode);
-        }
-        if (data == null) {
-            out.respond(noCopy(id, page));
-            return;
-        }
-        try {
-            channel.send(requester, pageAnswer(requestId, newGrant, data, 0));
-        } catch (NodeDownException gone) {
-            // the requester left: the origin drops it from the owners with everything else it held
-        }
-        out.respond(Requests.response(id, 0, null, null, 0, 0));
-    }
-
-    /** The origin withdraws this node's forwarded request if its data has not arrived. */
-    public static byte[] answerWithdraw(Requests requests, long id, long requestId) {
-        boolean withdrawn = requests.withdraw(requestId, new Withdrawn());
-        return Requests.response(id, 0, null, new byte[] {(byte) (withdrawn ? 1 : 0)}, 0, 1);
-    }
-
     /** How the origin's directory reaches other holders: requests on call links. */
     private final class RemoteHolders implements PageDirectory.Holders {
         @Override
@@ -519,47 +463,6 @@ public final class Region implements DsmRegion, AutoCloseable {
                     // a node that left holds nothing any more
                 }
             }
-        }
-
-        @Override
-        public Forward forward(int source, int sourceGrant, long page, FetchMode mode, int requester,
-                long requestId, int grant, Runnable sent) {
-            byte[] frame = Frame.of(FrameType.FETCH_FOR, requests.nextId()).str(name).i64(page).u8(mode.ordinal())
-                    .i32(sourceGrant).i32(requester).i64(requestId).i32(grant).array();
-            GroupChannel.PendingCall call;
-            try {
-                call = requests.start(source, frame);
-            } catch (NodeDownException gone) {
-                return Forward.NO_COPY;
-            } finally {
-                sent.run();
-            }
-            try {
-                requests.finish(call, "forward of page " + page + " of region '" + name + "' from node " + source);
-                return Forward.SENT;
-            } catch (AepException e) {
-                // ESTALE: the holder sent nothing; any other answer leaves it open whether it did
-                return e.errno() == Errno.ESTALE ? Forward.NO_COPY : Forward.UNSURE;
-            } catch (NodeDownException e) {
-                return Forward.UNSURE;
-            }
-        }
-
-        @Override
-        public boolean withdraw(int requester, long requestId) {
-            byte[] frame = Frame.of(FrameType.WITHDRAW, requests.nextId()).i64(requestId).array();
-            try {
-                return requests.exchange(requester, frame, "withdrawal of request " + requestId + " of node "
-                        + requester).payload().get() == 1;
-            } catch (AepException e) {
-                // no answer: the requester is as good as gone, and its fault ends with EIO by its own timeout
-                throw new NodeDownException(requester);
-            }
-        }
-
-        @Override
-        public void fail(int requester, long requestId, String message) {
-            requests.reply(requester, requestId, Errno.EIO.code(), message, null);
         }
 
         @Override

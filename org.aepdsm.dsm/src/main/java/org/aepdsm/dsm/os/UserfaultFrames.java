@@ -50,7 +50,12 @@ public final class UserfaultFrames implements PageFrames {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment segment;
     private final FrameSource.FaultSink faults;
-    private final ExecutorService resolvers = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Platform threads, pooled: a resolver runs the fault protocol, which reads its answers from call-link
+     * sockets on its own thread, and a virtual thread would be woken for each through the JDK's pollers.
+     */
+    private final ExecutorService resolvers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
+            .name("dsm-uffd-resolve-", 0).factory());
     private final Thread poller;
     private final AtomicBoolean closed = new AtomicBoolean();
 

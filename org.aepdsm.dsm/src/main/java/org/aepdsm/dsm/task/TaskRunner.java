@@ -7,6 +7,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -27,7 +30,7 @@ import org.aepdsm.dsm.cluster.Requests;
  * the granularity of explicit task state).
  *
  * <pre>
- *   run loop (one virtual thread per task):
+ *   run loop (one pooled platform thread per task):
  *     done = task.step(ctx)            -- a migration point after every step
  *     done?            publish TASK_INFO(done), stop
  *     target asked?    TASK_MOVE(id, class, migrations + 1, task.state()) -> target, wait for its accept
@@ -37,7 +40,14 @@ import org.aepdsm.dsm.cluster.Requests;
  * </pre>
  *
  * Errors follow Popcorn's migrate checks: unknown task ENOENT, unknown node EINVAL, already there EBUSY,
- * node down EAGAIN. Thread-safe; owns its task threads, stopped by {@link #close()}.
+ * node down EAGAIN.
+ *
+ * <p>Why platform threads: a task's faults read their answers from call-link sockets on the task's own
+ * thread. A virtual thread blocked on a socket is woken through the JDK's pollers and then its carrier
+ * pool, hand-offs that made each migrated task's faults markedly slower on shared cores; the threads are
+ * pooled because a task lands on a fresh thread at every migration.
+ *
+ * <p>Thread-safe; owns its task threads, stopped by {@link #close()}.
  */
 public final class TaskRunner implements AutoCloseable {
     private static final int NONE = Integer.MIN_VALUE;
@@ -49,6 +59,8 @@ public final class TaskRunner implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final Map<Long, Running> local = new ConcurrentHashMap<>();
     private final Map<Long, TaskInfo> known = new ConcurrentHashMap<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
+            .name("dsm-task-", 0).factory());
     private volatile boolean closed;
 
     private final class Running implements TaskContext {
@@ -57,7 +69,6 @@ public final class TaskRunner implements AutoCloseable {
         final MigratableTask task;
         final int migrations;
         volatile int target = NONE;
-        volatile Thread thread;
 
         Running(long id, String type, MigratableTask task, int migrations) {
             this.id = id;
@@ -197,7 +208,7 @@ public final class TaskRunner implements AutoCloseable {
         Running r = new Running(id, type, task, migrations);
         local.put(id, r);
         publish(new TaskInfo(id, type, channel.localNode(), migrations, false));
-        r.thread = Thread.ofVirtual().name("dsm-task-" + id).start(() -> run(r));
+        threads.execute(() -> run(r));
     }
 
     private MigratableTask instantiate(String type) {
@@ -307,16 +318,11 @@ public final class TaskRunner implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Running r : local.values()) {
-            Thread t = r.thread;
-            if (t != null) {
-                try {
-                    t.join(5000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        threads.shutdown();
+        try {
+            threads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -25,7 +25,7 @@ class NodeLossTest {
             a.putLong(0, 10);
             c.putLong(PAGE, 11);            // page 1: node 3 alone
             c.putLong(2 * PAGE, 12);
-            assertEquals(12, b.getLong(2 * PAGE)); // page 2: nodes 3 and 2 (node 3 sent it straight to 2)
+            assertEquals(12, b.getLong(2 * PAGE)); // page 2: nodes 3, 2 and the origin (which relayed it)
             c.putLong(3 * PAGE, 13);
             assertEquals(13, c.getLong(3 * PAGE));
             assertEquals(13, a.getLong(3 * PAGE)); // page 3: node 3 and the origin
@@ -45,7 +45,7 @@ class NodeLossTest {
             assertEquals(Errno.EIO, write.errno());
 
             assertEquals(10, b.getLong(0));
-            assertEquals(Set.of(2), a.pageState(2).owners());
+            assertEquals(Set.of(1, 2), a.pageState(2).owners());
             assertEquals(12, a.getLong(2 * PAGE));
             assertEquals(Set.of(1, 2), a.pageState(2).owners());
             assertEquals(13, b.getLong(3 * PAGE));

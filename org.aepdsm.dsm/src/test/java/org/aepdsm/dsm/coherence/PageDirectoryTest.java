@@ -1,7 +1,6 @@
 package org.aepdsm.dsm.coherence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,12 +10,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.aepdsm.dsm.coherence.PageDirectory.Forward;
 import org.junit.jupiter.api.Test;
 
 /**
  * The origin's directory alone, with scripted holders: which faults it answers from its own copy, which
- * it forwards to another holder, what it asks of holders, and the grant numbers it hands out.
+ * it relays from another holder, what it asks of holders, and the grant numbers it hands out.
  */
 class PageDirectoryTest {
     private static final int ORIGIN = 1;
@@ -24,12 +22,14 @@ class PageDirectoryTest {
     /** Holders that record what the directory asked of them and hold every page with a fixed byte. */
     private static final class ScriptedHolders implements PageDirectory.Holders {
         final List<String> asked = new ArrayList<>();
-        Forward nextForward = Forward.SENT;
-        boolean withdrawn;
+        final Set<Integer> withoutCopy = new java.util.HashSet<>();
 
         @Override
         public byte[] fetch(int node, int grant, long page, FetchMode mode) {
-            asked.add("fetch " + node + " grant " + grant);
+            asked.add("fetch " + node + " " + mode + " grant " + grant);
+            if (withoutCopy.contains(node)) {
+                return null;
+            }
             byte[] data = new byte[LocalPages.PAGE_SIZE];
             data[0] = (byte) node;
             return data;
@@ -38,27 +38,6 @@ class PageDirectoryTest {
         @Override
         public void invalidate(int[] nodes, int[] grants, long page) {
             asked.add("invalidate " + Arrays.toString(nodes) + " grants " + Arrays.toString(grants));
-        }
-
-        @Override
-        public Forward forward(int source, int sourceGrant, long page, FetchMode mode, int requester,
-                long requestId, int grant, Runnable sent) {
-            sent.run();
-            asked.add("forward " + source + " " + mode + " -> " + requester + " grant " + grant);
-            Forward f = nextForward;
-            nextForward = Forward.SENT;
-            return f;
-        }
-
-        @Override
-        public boolean withdraw(int requester, long requestId) {
-            asked.add("withdraw " + requester);
-            return withdrawn;
-        }
-
-        @Override
-        public void fail(int requester, long requestId, String message) {
-            asked.add("fail " + requester);
         }
 
         @Override
@@ -74,7 +53,7 @@ class PageDirectoryTest {
 
     private Grant serve(int requester, long page, boolean write) {
         List<Grant> out = new ArrayList<>();
-        directory.serve(requester, 7, page, write, out::add);
+        directory.serve(requester, page, write, out::add);
         assertEquals(1, out.size(), "one answer per fault: " + out);
         return out.get(0);
     }
@@ -101,66 +80,82 @@ class PageDirectoryTest {
     }
 
     @Test
-    void aReadOfAPageOnlyAnotherNodeHoldsIsForwardedToThatHolder() {
+    void aReadOfAPageOnlyAnotherNodeHoldsIsRelayedByTheOriginWhichKeepsACopy() {
         assertInstanceOf(Grant.Data.class, serve(3, 2, true));
-        assertInstanceOf(Grant.Forwarded.class, serve(2, 2, false));
-        assertEquals(List.of("forward 3 DOWNGRADE -> 2 grant 2"), holders.asked);
-        assertEquals(Set.of(2, 3), directory.state(2).owners());
+        Grant g = serve(2, 2, false);
+        Grant.Data d = assertInstanceOf(Grant.Data.class, g);
+        assertEquals(3, d.bytes()[0], "node 3's bytes");
+        assertEquals(2, d.seq());
+        assertEquals(List.of("fetch 3 DOWNGRADE grant 1"), holders.asked);
+        assertEquals(Set.of(1, 2, 3), directory.state(2).owners());
         assertEquals(-1, directory.state(2).writer(), "the writer downgraded");
-        assertEquals(LocalPages.INVALID, local.stateNow(2), "the origin took no copy of forwarded data");
+        assertEquals(LocalPages.SHARED, local.stateNow(2), "the origin kept a copy of the relayed data");
+        holders.asked.clear();
+        assertInstanceOf(Grant.Data.class, serve(4, 2, false));
+        assertTrue(holders.asked.isEmpty(), "the next reader is served from the origin's copy: " + holders.asked);
     }
 
     @Test
-    void aWriteToAPageOneOtherNodeHoldsIsForwardedAndThatCopyIsGivenUp() {
+    void aWriteToAPageOneOtherNodeHoldsTakesThatCopyWithOneFetchThatDropsIt() {
         serve(3, 1, true);
-        assertInstanceOf(Grant.Forwarded.class, serve(2, 1, true));
-        assertEquals(List.of("forward 3 DROP -> 2 grant 2"), holders.asked);
+        Grant.Data d = assertInstanceOf(Grant.Data.class, serve(2, 1, true));
+        assertEquals(3, d.bytes()[0], "node 3's bytes");
+        assertEquals(2, d.seq());
+        assertEquals(List.of("fetch 3 DROP grant 1"), holders.asked, "no invalidation after the fetch");
         assertEquals(Set.of(2), directory.state(1).owners());
         assertEquals(2, directory.state(1).writer());
+        assertEquals(LocalPages.INVALID, local.stateNow(1), "the origin keeps no copy of a written page");
     }
 
     @Test
-    void aHolderWithoutACopyIsDroppedAndTheNextOneAsked() {
+    void theOriginsWriteTakesTheOnlyOtherCopyWithOneFetchThatDropsIt() {
+        serve(3, 1, true);
+        Grant g = serve(ORIGIN, 1, true);
+        Grant.Data d = assertInstanceOf(Grant.Data.class, g);
+        assertEquals(3, d.bytes()[0], "node 3's bytes");
+        assertEquals(List.of("fetch 3 DROP grant 1"), holders.asked, "no invalidation after the fetch");
+        assertEquals(Set.of(ORIGIN), directory.state(1).owners());
+        assertEquals(ORIGIN, directory.state(1).writer());
+    }
+
+    @Test
+    void aWriteWhileSeveralNodesHoldCopiesTakesTheOriginsCopyAndInvalidatesEveryOther() {
+        serve(3, 1, true);
+        serve(2, 1, false);
+        holders.asked.clear();
+        Grant.Data d = assertInstanceOf(Grant.Data.class, serve(4, 1, true));
+        assertEquals(3, d.bytes()[0], "node 3's bytes, kept at the origin by the relayed read");
+        assertEquals(List.of("invalidate [2, 3] grants [2, 1]"), holders.asked);
+        assertEquals(Set.of(4), directory.state(1).owners());
+        assertEquals(LocalPages.INVALID, local.stateNow(1), "the origin dropped its own copy");
+    }
+
+    @Test
+    void aReadWhoseOnlyHolderHasNoCopyFindsThePageLost() {
         serve(3, 0, true);
         serve(2, 0, false);
-        assertEquals(Set.of(2, 3), directory.state(0).owners());
+        serve(2, 0, true);
+        assertEquals(Set.of(2), directory.state(0).owners());
         holders.asked.clear();
-        holders.nextForward = Forward.NO_COPY;
-        assertInstanceOf(Grant.Forwarded.class, serve(4, 0, false));
-        assertEquals(List.of("forward 2 KEEP -> 4 grant 3", "forward 3 KEEP -> 4 grant 3"), holders.asked);
-        assertEquals(Set.of(3, 4), directory.state(0).owners());
+        holders.withoutCopy.add(2);
+        Grant g = serve(4, 0, false);
+        assertInstanceOf(Grant.Lost.class, g, "node 2 held the only copy and has none");
+        assertEquals(List.of("fetch 2 DOWNGRADE grant 3"), holders.asked);
+        assertTrue(directory.state(0).lost());
+        assertTrue(directory.state(0).owners().isEmpty());
     }
 
     @Test
-    void aHolderThatLeftUnansweredMakesTheOriginWithdrawTheRequest() {
+    void aWriteWhoseOnlyHolderHasNoCopyFindsThePageLost() {
         serve(3, 3, true);
-        holders.nextForward = Forward.UNSURE;
-        holders.withdrawn = true;
-        assertInstanceOf(Grant.Forwarded.class, serve(2, 3, false));
-        assertEquals(List.of("forward 3 DOWNGRADE -> 2 grant 2", "withdraw 2"), holders.asked);
-        assertFalse(directory.state(3).owners().contains(2), "a withdrawn requester is no holder");
-        assertTrue(directory.state(3).lost(), "node 3 held the only copy; the next fault finds the page lost");
-    }
-
-    @Test
-    void aHolderThatLeftAfterSendingLeavesTheRequesterAHolder() {
-        serve(3, 3, true);
-        holders.nextForward = Forward.UNSURE;
-        holders.withdrawn = false;
-        assertInstanceOf(Grant.Forwarded.class, serve(2, 3, false));
-        assertEquals(Set.of(2), directory.state(3).owners());
-        assertFalse(directory.state(3).lost());
-    }
-
-    @Test
-    void aForwardedFaultWhoseLastHolderHasNoCopyIsAnsweredLostLater() {
-        serve(3, 3, true);
-        holders.nextForward = Forward.NO_COPY;
-        AtomicReference<Grant> first = new AtomicReference<>();
-        directory.serve(2, 7, 3, false, first::set);
-        assertInstanceOf(Grant.Forwarded.class, first.get());
-        assertEquals(List.of("forward 3 DOWNGRADE -> 2 grant 2", "fail 2"), holders.asked);
+        holders.asked.clear();
+        holders.withoutCopy.add(3);
+        AtomicReference<Grant> answer = new AtomicReference<>();
+        directory.serve(2, 3, true, answer::set);
+        assertInstanceOf(Grant.Lost.class, answer.get());
+        assertEquals(List.of("fetch 3 DROP grant 1"), holders.asked);
         assertTrue(directory.state(3).lost());
+        assertEquals(-1, directory.state(3).writer());
     }
 
     @Test

@@ -180,17 +180,17 @@ class ProtocolTest {
     }
 
     @Test
-    void aReadOfAPageAThirdNodeHoldsIsAnsweredByThatNodeDirectly() {
+    void aReadOfAPageAThirdNodeHoldsIsRelayedByTheOriginWhichKeepsACopy() {
         Region[] r = region(1);
         r[2].putLong(24, 77);
         long fetchesBefore = r[2].stats().fetchesServed();
         assertEquals(77, r[1].getLong(24));
         assertEquals(1, r[2].stats().fetchesServed() - fetchesBefore, "node 3 served the data");
         assertEquals(1, r[1].stats().dataReceived());
-        assertEquals(LocalPages.INVALID, r[0].localState(0), "the origin relayed nothing, so holds no copy");
+        assertEquals(LocalPages.SHARED, r[0].localState(0), "the origin kept a copy of what it relayed");
         assertEquals(LocalPages.SHARED, r[2].localState(0), "the writer downgraded");
         PageState s = r[0].pageState(0);
-        assertEquals(Set.of(2, 3), s.owners());
+        assertEquals(Set.of(1, 2, 3), s.owners());
         assertEquals(-1, s.writer());
         r[0].putLong(24, 78);
         assertEquals(78, r[1].getLong(24));
@@ -198,12 +198,31 @@ class ProtocolTest {
     }
 
     @Test
-    void aWriteToAPageOnlyAThirdNodeHoldsTakesThatCopyDirectly() {
+    void theOriginsWriteToAPageOnlyAnotherNodeHoldsTakesThatCopyAway() {
+        Region[] r = region(1);
+        r[2].putLong(0, 9);
+        long invalidationsBefore = r[0].stats().invalidationsSent();
+        r[0].putLong(8, 10);
+        assertEquals(LocalPages.EXCLUSIVE, r[0].localState(0));
+        assertEquals(LocalPages.INVALID, r[2].localState(0), "node 3 gave its only copy up");
+        assertEquals(invalidationsBefore, r[0].stats().invalidationsSent(), "no invalidation after the fetch");
+        PageState s = r[0].pageState(0);
+        assertEquals(Set.of(1), s.owners());
+        assertEquals(1, s.writer());
+        assertEquals(9, r[0].getLong(0), "node 3's write travelled with the page");
+        assertEquals(10, r[2].getLong(8));
+    }
+
+    @Test
+    void aWriteToAPageOnlyAThirdNodeHoldsTakesThatCopyThroughTheOrigin() {
         Region[] r = region(1);
         r[2].putLong(0, 5);
+        long invalidationsBefore = r[0].stats().invalidationsSent();
         r[1].putLong(8, 6);
         assertEquals(LocalPages.EXCLUSIVE, r[1].localState(0));
         assertEquals(LocalPages.INVALID, r[2].localState(0), "node 3 gave its only copy up");
+        assertEquals(LocalPages.INVALID, r[0].localState(0), "the origin kept no copy of a written page");
+        assertEquals(invalidationsBefore, r[0].stats().invalidationsSent(), "no invalidation after the fetch");
         PageState s = r[0].pageState(0);
         assertEquals(Set.of(2), s.owners());
         assertEquals(2, s.writer());
