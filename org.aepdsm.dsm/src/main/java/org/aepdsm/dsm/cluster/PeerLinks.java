@@ -64,6 +64,12 @@ import java.util.concurrent.locks.LockSupport;
 final class PeerLinks implements AutoCloseable {
     private static final int MAGIC = 0x44534d4c;
     private static final int CALL_MAGIC = 0x44534d43;
+    /**
+     * How long a caller polls its socket for the answer before it blocks in a read: a page answer comes back
+     * in about one loopback round trip (tens of microseconds), and a thread woken from a blocking read adds
+     * its own wake-up to every fault. Polling is bounded, so a slow answer costs at most this much CPU.
+     */
+    static final long ANSWER_SPIN_NANOS = 50_000L;
     /** How often overdue calls are looked for: a timeout fires up to this much late. */
     private static final long WATCH_INTERVAL_NANOS = 100_000_000L;
     private static final int MAX_FRAME = 64 << 20;
@@ -114,8 +120,13 @@ final class PeerLinks implements AutoCloseable {
          * @throws SocketTimeoutException when it did not come within {@code timeoutNanos}
          */
         ByteBuffer read(long timeoutNanos) throws IOException {
-            deadline = System.nanoTime() + timeoutNanos;
+            long now = System.nanoTime();
+            deadline = now + timeoutNanos;
             try {
+                long spinUntil = now + ANSWER_SPIN_NANOS;
+                while (in.available() < 4 && System.nanoTime() - spinUntil < 0) {
+                    Thread.onSpinWait();
+                }
                 int n = in.readInt();
                 if (n < 0 || n > MAX_FRAME) {
                     throw new IOException("response length " + n + " from node " + node + " is outside 0.."

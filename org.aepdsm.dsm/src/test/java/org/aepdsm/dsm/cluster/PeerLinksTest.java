@@ -132,6 +132,28 @@ class PeerLinksTest {
     }
 
     @Test
+    void anAnswerAfterTheCallersPollingWindowIsStillRead() throws Exception {
+        long late = 20 * PeerLinks.ANSWER_SPIN_NANOS / 1_000_000 + 50;
+        try (PeerLinks server = new PeerLinks(2, LOOPBACK, (from, f) -> { }, (from, request, out) -> {
+            try {
+                Thread.sleep(late);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            swap(from, request, out);
+        });
+                PeerLinks caller = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
+            long t0 = System.nanoTime();
+            ByteBuffer answer = call(caller, 2, server.address(), frame(7, 3));
+            assertTrue(System.nanoTime() - t0 >= late * 1_000_000L, "the answer came after the polling window");
+            assertEquals(3, answer.getInt(0));
+            assertEquals(7, answer.getInt(4));
+            ByteBuffer again = call(caller, 2, server.address(), frame(8, 4));
+            assertEquals(4, again.getInt(0), "the link is reused after a blocking read");
+        }
+    }
+
+    @Test
     void concurrentCallersEachReadTheirOwnAnswerOnTheirCallLink() throws Exception {
         try (PeerLinks server = new PeerLinks(2, LOOPBACK, (from, f) -> { }, PeerLinksTest::swap);
                 PeerLinks caller = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
