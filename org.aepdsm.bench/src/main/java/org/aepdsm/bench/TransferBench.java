@@ -30,8 +30,10 @@ import org.aepdsm.bench.internal.PoolBytes;
  *  +0 left slot (handle)   +8 right slot (handle)   +16 u64 index   +24 u64 checksum_for(index)
  * </pre>
  *
- * <p>Each phase first runs up to {@value #WARMUP_ROUNDS} untimed rounds of its own loop (the peers do the same), so
- * the figures are of compiled code and the two phases compare like with like.
+ * <p>Each phase first runs untimed rounds of its own loop (the peers do the same), so the figures are of compiled
+ * code and the two phases compare like with like: {@value #SINGLE_WARMUP_ROUNDS} single-object round trips (a
+ * fraction of a second), and up to {@value #WARMUP_ROUNDS} rounds of the tree phase and of a cross-process
+ * ping-pong, whose rounds cost microseconds each.
  *
  * <p>Single-use; not thread-safe (the original is single-threaded and so is this).
  */
@@ -40,7 +42,9 @@ public final class TransferBench extends SeedRun {
             + "[--mode=all|single|tree] [--src=N] [--dst=N] [--processes 1|2] [--entry=0xaddr] [--skip-init]";
     static final int MAX_TREE_DEPTH = 20;
     /** Most untimed warm-up rounds before each timed phase. */
-    static final int WARMUP_ROUNDS = 20000;
+    public static final int WARMUP_ROUNDS = 20000;
+    /** Untimed single-object round trips before the timed ones, whatever the rounds argument. */
+    public static final int SINGLE_WARMUP_ROUNDS = 200_000;
     static final long PAYLOAD_BYTES = 40;
     static final long MAGIC = 0xaed5000000000001L;
     static final long TREE_NODE_BYTES = 48;
@@ -215,7 +219,7 @@ public final class TransferBench extends SeedRun {
         int[] round = new int[1];
         long start;
         long end;
-        obj = singleRounds(calls, bytes, obj, warmupRounds(), forward, back, new int[1]);
+        obj = singleRounds(calls, bytes, obj, SINGLE_WARMUP_ROUNDS, forward, back, new int[1]);
         try (Progress.Phase p = progress.phase("transfer_bench single-object", rounds, "rounds", () -> round[0])) {
             start = System.nanoTime();
             obj = singleRounds(calls, bytes, obj, rounds, forward, back, round);

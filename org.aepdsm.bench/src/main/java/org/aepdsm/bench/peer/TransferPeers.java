@@ -1,11 +1,13 @@
 package org.aepdsm.bench.peer;
 
+import org.aepdsm.bench.TransferBench;
+
 /**
  * transfer_bench's two phases over other hand-off mechanisms ({@link Medium}): the same payload offsets, checks and
  * timed spans. A peer's "tree" is the whole tree in one buffer (48-byte records, children named by record offset
  * + 1, 0 for none), because moving one buffer is how these mechanisms move a structure; the receiver walks it and
- * checks every node, as ours does through the reference slots. Each phase first runs up to 20000 untimed rounds,
- * as ours does.
+ * checks every node, as ours does through the reference slots. Each phase first runs the untimed rounds ours runs
+ * ({@link TransferBench#SINGLE_WARMUP_ROUNDS}, up to {@link TransferBench#WARMUP_ROUNDS} of the tree).
  *
  * <p>Stateless.
  */
@@ -15,7 +17,6 @@ final class TransferPeers {
     private static final int DST = 2;
     private static final long NODE = 48;
     /** Untimed rounds before each timed loop, as transfer_bench runs for ours. */
-    private static final int WARMUP_ROUNDS = 20000;
 
     private TransferPeers() {
     }
@@ -46,7 +47,7 @@ final class TransferPeers {
         if (mode.equals("all") || mode.equals("single")) {
             B obj = m.create(SRC, objectSize);
             m.set(obj, 16, MAGIC);
-            obj = singleRounds(m, obj, Math.min(rounds, WARMUP_ROUNDS));
+            obj = singleRounds(m, obj, TransferBench.SINGLE_WARMUP_ROUNDS);
             long start = System.nanoTime();
             obj = singleRounds(m, obj, rounds);
             long end = System.nanoTime();
@@ -65,7 +66,7 @@ final class TransferPeers {
             long traversalNanos = 0;
             long visitedTotal = 0;
             long[] sum = new long[1];
-            for (int i = Math.min(rounds, WARMUP_ROUNDS); i > 0; i--) {
+            for (int i = Math.min(rounds, TransferBench.WARMUP_ROUNDS); i > 0; i--) {
                 tree = m.transfer(tree, SRC, DST);
                 if (traverse(m, tree, 0, sum) != nodes) {
                     throw new IllegalStateException("tree traversal lost nodes while warming up");
