@@ -1,8 +1,11 @@
 package org.aepdsm.bench.peer;
 
+import org.aepdsm.bench.ServerlessChain;
+
 /**
  * serverless_chain over other hand-off mechanisms ({@link Medium}): the same payload, stamps and checks, each
- * round's clients-1 hops timed, the return hop to party 1 untimed, exactly as ours.
+ * round's clients-1 hops timed, the return hop to party 1 untimed, exactly as ours, after the same
+ * {@link ServerlessChain#WARMUP_ROUNDS} untimed rounds.
  *
  * <p>Stateless.
  */
@@ -35,26 +38,35 @@ final class ChainPeers {
     static <B> void measure(PeerReport report, String peer, Medium<B> m, int rounds, long objectSize, int clients) {
         B payload = m.create(1, objectSize);
         m.set(payload, 0, MAGIC);
-        long nanos = 0;
+        long[] nanos = new long[1];
+        for (int r = 0; r < ServerlessChain.WARMUP_ROUNDS; r++) {
+            payload = round(m, payload, r, clients, nanos);
+        }
+        nanos[0] = 0;
         for (int r = 0; r < rounds; r++) {
-            stamp(m, payload, r, 0);
-            long t0 = System.nanoTime();
-            for (int c = 1; c < clients; c++) {
-                payload = m.transfer(payload, c, c + 1);
-                if (m.get(payload, 0) != MAGIC || m.get(payload, 8) != r || m.get(payload, 16) != c - 1
-                        || m.get(payload, 24) != checksumFor(r, c - 1)) {
-                    throw new IllegalStateException("payload mismatch: round=" + m.get(payload, 8) + " hop="
-                            + m.get(payload, 16) + ", expected round=" + r + " hop=" + (c - 1));
-                }
-                stamp(m, payload, r, c);
-            }
-            nanos += System.nanoTime() - t0;
-            payload = m.transfer(payload, clients, 1);
+            payload = round(m, payload, r, clients, nanos);
         }
         m.release(payload);
         double transfers = (double) rounds * (clients - 1);
-        report.lower(peer, "latency", nanos / transfers, "ns/transfer");
-        report.higher(peer, "throughput", transfers / (nanos / 1e9), "transfers/sec");
+        report.lower(peer, "latency", nanos[0] / transfers, "ns/transfer");
+        report.higher(peer, "throughput", transfers / (nanos[0] / 1e9), "transfers/sec");
+    }
+
+    /** One round as ours runs it: timed hops 1 -> clients, each checked and stamped, then untimed back to 1. */
+    private static <B> B round(Medium<B> m, B payload, int r, int clients, long[] nanos) {
+        stamp(m, payload, r, 0);
+        long t0 = System.nanoTime();
+        for (int c = 1; c < clients; c++) {
+            payload = m.transfer(payload, c, c + 1);
+            if (m.get(payload, 0) != MAGIC || m.get(payload, 8) != r || m.get(payload, 16) != c - 1
+                    || m.get(payload, 24) != checksumFor(r, c - 1)) {
+                throw new IllegalStateException("payload mismatch: round=" + m.get(payload, 8) + " hop="
+                        + m.get(payload, 16) + ", expected round=" + r + " hop=" + (c - 1));
+            }
+            stamp(m, payload, r, c);
+        }
+        nanos[0] += System.nanoTime() - t0;
+        return m.transfer(payload, clients, 1);
     }
 
     private static <B> void stamp(Medium<B> m, B payload, long round, long hop) {
