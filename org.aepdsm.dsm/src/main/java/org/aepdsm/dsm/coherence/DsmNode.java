@@ -428,7 +428,12 @@ public final class DsmNode implements DsmCluster, AutoCloseable {
             for (RegionInfo info : List.copyOf(directory.values())) {
                 if (info.origin() == dead) {
                     if (next == self) {
-                        local(info); // opened with the dead origin, so every page starts missing here
+                        try {
+                            local(info); // opened with the dead origin, so every page starts missing here
+                        } catch (RuntimeException e) {
+                            LOG.log(System.Logger.Level.WARNING, "node " + self + " could not open region '"
+                                    + info.name() + "' to take it over from origin node " + dead, e);
+                        }
                     }
                     directory.put(info.name(), new RegionInfo(info.name(), info.size(), next));
                 }

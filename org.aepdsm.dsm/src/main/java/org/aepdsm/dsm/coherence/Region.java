@@ -135,6 +135,7 @@ public final class Region implements DsmRegion, AutoCloseable {
         return size;
     }
 
+    /** The node that keeps the owner sets now: the creator, or after it died the node that took the region over. */
     @Override
     public int origin() {
         return origin;
@@ -218,7 +219,7 @@ public final class Region implements DsmRegion, AutoCloseable {
      * Brings the page into a state that allows the access, coalescing with faults already in flight for
      * it. Returns when the page was (for a moment) valid; callers look at the state again.
      *
-     * @throws AepException EIO when the page is lost or the origin is down
+     * @throws AepException EIO when the page is lost, or the origin is down and no node took the region over
      */
     public void fault(long page, boolean write) {
         PendingFault mine = new PendingFault(write);
