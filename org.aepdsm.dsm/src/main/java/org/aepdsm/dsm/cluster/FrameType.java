@@ -2,8 +2,8 @@ package org.aepdsm.dsm.cluster;
 
 /**
  * The first byte of every frame. Requests carry a request id that their single {@link #RESPONSE} echoes;
- * announcements are multicast and carry id 0. The page protocol's requests (the first four) travel on
- * call links; grant = the grant number that made the asked node a holder of the page.
+ * announcements are multicast and carry id 0. The page protocol's requests (the first four, and COPIES)
+ * travel on call links; grant = the grant number that made the asked node a holder of the page.
  *
  * <pre>
  *   PAGE_REQUEST   requester -> origin   region, size, page, write        reply: [0][seq][page] data,
@@ -11,6 +11,8 @@ package org.aepdsm.dsm.cluster;
  *   FETCH          origin -> holder      region, page, mode, grant        reply: page data
  *   INVALIDATE     origin -> holder      region, page, grant              reply: empty (ack)
  *   PAGE_STATE     any -> origin         region, page                     reply: owners, writer, lost
+ *   COPIES         new origin -> node    region, dead origin              reply: pages, state per page,
+ *                                                                         grant per page
  *   OPEN_REGION    any -> coordinator    name, size (0 = look up only)    reply: size, origin
  *   REGION         multicast             name, size, origin
  *   TASK_MOVE      any -> target node    task id, class, migrations, state reply: empty (accepted)
@@ -30,6 +32,7 @@ public final class FrameType {
     public static final byte TASK_MIGRATE = 8;
     public static final byte TASK_INFO = 9;
     public static final byte RESPONSE = 10;
+    public static final byte COPIES = 11;
 
     private FrameType() {
     }

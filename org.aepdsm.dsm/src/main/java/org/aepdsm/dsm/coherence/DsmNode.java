@@ -40,6 +40,11 @@ import org.aepdsm.dsm.task.TaskRunner;
  * opening one name agree on its origin; every origin multicasts its regions (REGION) when they are made
  * and whenever members join, so every node, and any later coordinator, knows them.
  *
+ * <p>When a region's origin dies, every survivor moves the region (in its directory and its open
+ * {@link Region}) to the coordinator of the view that dropped it, which all of them agree on; the
+ * coordinator opens the region if it has not, and rebuilds its directory from every live node's copies
+ * on a virtual thread (see {@link Region}).
+ *
  * <p>Thread-safe. Owns its channel, regions and tasks; {@link #close()} leaves the cluster and frees them.
  */
 public final class DsmNode implements DsmCluster, AutoCloseable {
@@ -59,6 +64,8 @@ public final class DsmNode implements DsmCluster, AutoCloseable {
     private final Map<String, Region> regions = new ConcurrentHashMap<>();
     private final Map<String, Integer> lostPages = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    /** Notified when regions move to a new origin; guards nothing. */
+    private final Object moves = new Object();
 
     private DsmNode(ClusterConfig config, FrameSource frames, ClassLoader taskLoader) {
         this.channel = new GroupChannel(config);
@@ -292,11 +299,20 @@ public final class DsmNode implements DsmCluster, AutoCloseable {
                         r.answerInvalidate(id, page, grant, out);
                     }
                 }
+                case FrameType.COPIES -> {
+                    Region r = regions.get(Frame.str(in));
+                    int dead = in.getInt();
+                    if (r == null) {
+                        out.respond(noRegion(id));
+                    } else {
+                        r.answerCopies(id, dead, from, out);
+                    }
+                }
                 case FrameType.PAGE_STATE -> {
                     String name = Frame.str(in);
                     long page = in.getLong();
-                    Region r = regions.get(name);
-                    if (r == null || r.origin() != channel.localNode()) {
+                    Region r = awaitRegion(name);
+                    if (r == null) {
                         out.respond(Requests.failure(id, new AepException(Errno.ESTALE, "node "
                                 + channel.localNode() + " is not the origin of region '" + name + "'")));
                     } else {
@@ -332,7 +348,7 @@ public final class DsmNode implements DsmCluster, AutoCloseable {
 
     /** The region a PAGE_REQUEST names, which this node originates. */
     private Region originRegion(String name, long size) {
-        Region r = regions.get(name);
+        Region r = awaitRegion(name);
         if (r != null) {
             return r;
         }
@@ -344,9 +360,37 @@ public final class DsmNode implements DsmCluster, AutoCloseable {
         return local(info != null ? info : new RegionInfo(name, size, channel.localNode()));
     }
 
+    /**
+     * The open region of that name; when there is none but the directory names a dead origin, waits a
+     * while for this node to see the view change that may make it the new origin.
+     */
+    private Region awaitRegion(String name) {
+        long deadline = System.nanoTime() + channel.config().rpcTimeoutMs() * 1_000_000L / 2;
+        synchronized (moves) {
+            for (;;) {
+                Region r = regions.get(name);
+                RegionInfo info = directory.get(name);
+                long left = deadline - System.nanoTime();
+                if (r != null || info == null || info.origin() == channel.localNode() || left <= 0) {
+                    return r;
+                }
+                try {
+                    moves.wait(left / 1_000_000, (int) (left % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return r;
+                }
+            }
+        }
+    }
+
     private void changed(Set<Integer> joined, Set<Integer> left) {
+        List<Runnable> takeovers = moveOrigins(left);
         for (int node : left) {
             requests.nodeLeft(node);
+        }
+        for (Runnable t : takeovers) {
+            workers.execute(t);
         }
         workers.execute(() -> {
             for (int node : left) {
@@ -368,6 +412,59 @@ public final class DsmNode implements DsmCluster, AutoCloseable {
                 tasks.announce();
             }
         });
+    }
+
+    /**
+     * Moves every region whose origin left to the coordinator of the new view, here on the delivery thread
+     * so that no fault waits for a slower worker to learn of it.
+     *
+     * @return at the new origin, the rebuilds to run off the delivery thread
+     */
+    private List<Runnable> moveOrigins(Set<Integer> left) {
+        List<Runnable> takeovers = new ArrayList<>();
+        int self = channel.localNode();
+        int next = channel.coordinator();
+        for (int dead : left) {
+            for (RegionInfo info : List.copyOf(directory.values())) {
+                if (info.origin() == dead) {
+                    if (next == self) {
+                        try {
+                            local(info); // opened with the dead origin, so every page starts missing here
+                        } catch (RuntimeException e) {
+                            LOG.log(System.Logger.Level.WARNING, "node " + self + " could not open region '"
+                                    + info.name() + "' to take it over from origin node " + dead, e);
+                        }
+                    }
+                    directory.put(info.name(), new RegionInfo(info.name(), info.size(), next));
+                }
+            }
+            for (Region r : regions.values()) {
+                if (r.moveOrigin(dead, next) && next == self) {
+                    takeovers.add(() -> takeOver(r, dead));
+                }
+            }
+        }
+        synchronized (moves) {
+            moves.notifyAll();
+        }
+        return takeovers;
+    }
+
+    private void takeOver(Region r, int dead) {
+        try {
+            int lost = r.rebuild(dead);
+            if (lost > 0) {
+                lostPages.merge(r.name(), lost, Integer::sum);
+                LOG.log(System.Logger.Level.WARNING, lost + " pages of region '" + r.name() + "' are lost with"
+                        + " origin node " + dead + ", which held their only copy");
+            }
+            if (!channel.liveNodes().isEmpty()) {
+                announce(new RegionInfo(r.name(), r.size(), r.origin()));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "node " + channel.localNode() + " could not take region '"
+                    + r.name() + "' over from origin node " + dead, e);
+        }
     }
 
     @Override

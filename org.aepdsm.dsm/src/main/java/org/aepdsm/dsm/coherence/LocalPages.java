@@ -218,6 +218,33 @@ public final class LocalPages implements AutoCloseable {
         }
     }
 
+    /**
+     * What a node tells a new origin about its copy of a region: each page's state and the grant number
+     * that put it in place. Immutable once made.
+     */
+    public record Copies(byte[] states, int[] grants) {
+    }
+
+    /**
+     * This node's copy of every page, for a new origin that rebuilds the directory. Taken page by page
+     * under each page's lock; the region stops installing grants of the old origin before it reports.
+     */
+    public Copies copies() {
+        byte[] states = new byte[state.length];
+        int[] grants = new int[state.length];
+        for (int p = 0; p < state.length; p++) {
+            ReentrantReadWriteLock.ReadLock l = readLock(p);
+            l.lock();
+            try {
+                states[p] = state[p];
+                grants[p] = (int) GRANT.getVolatile(grant, p);
+            } finally {
+                l.unlock();
+            }
+        }
+        return new Copies(states, grants);
+    }
+
     /** The origin invalidates this copy (another node is about to write). */
     public void invalidate(long page) {
         ReentrantReadWriteLock.WriteLock l = writeLock(page);

@@ -1,7 +1,9 @@
 package org.aepdsm.dsm.coherence;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -28,6 +30,10 @@ import org.aepdsm.dsm.cluster.NodeDownException;
  *                       invalidate every other owner, wait for all acks
  *                       owners = {R}, writer = R
  *   node N leaves       N leaves every owner set; a page with no owner left is lost for good
+ *   origin O died       the new origin rebuilds every entry from the survivors' reports
+ *                       ({@link #rebuilt}): owners = nodes with a valid copy, each with the grant
+ *                       it reports; writer = the node with an EXCLUSIVE copy; seq = the highest
+ *                       grant any survivor reports; no valid copy anywhere: lost, O held the only one
  * </pre>
  *
  * Invariants: writer != -1 implies owners == {writer}; a lost page has no owners. One fault per page is
@@ -75,6 +81,8 @@ public final class PageDirectory {
         int writer;
         int seq;
         boolean lost;
+        /** Why the page is lost when that is not the usual "every holder died", else null. */
+        String lostWhy;
 
         boolean owns(int node) {
             return Arrays.binarySearch(owners, node) >= 0;
@@ -150,6 +158,99 @@ public final class PageDirectory {
         }
     }
 
+    private PageDirectory(String region, int self, LocalPages local, Holders holders, Entry[] entries) {
+        this.region = region;
+        this.self = self;
+        this.local = local;
+        this.holders = holders;
+        this.entries = entries;
+    }
+
+    /**
+     * The directory of a new origin {@code self} after origin {@code deadOrigin} died, rebuilt from what
+     * each live node reports of its copy ({@code reports}, keyed by node, this node's own included; a
+     * node with no report holds nothing). A page with an EXCLUSIVE holder keeps it as writer; should
+     * another node also report a valid copy of it, that copy is invalidated here, since the writer may
+     * have written since. A page no report holds validly is lost. Blocks while it invalidates.
+     */
+    public static PageDirectory rebuilt(String region, int self, LocalPages local, Holders holders, int deadOrigin,
+            Map<Integer, LocalPages.Copies> reports) {
+        Map<Integer, LocalPages.Copies> byNode = new TreeMap<>(reports);
+        Entry[] entries = new Entry[local.pages()];
+        PageDirectory d = new PageDirectory(region, self, local, holders, entries);
+        for (int page = 0; page < entries.length; page++) {
+            Entry e = new Entry();
+            e.owners = new int[0];
+            e.grants = new int[0];
+            e.writer = -1;
+            boolean first = true;
+            for (Map.Entry<Integer, LocalPages.Copies> r : byNode.entrySet()) {
+                int node = r.getKey();
+                byte s = r.getValue().states()[page];
+                int g = r.getValue().grants()[page];
+                if (first || g - e.seq > 0) {
+                    e.seq = g;
+                    first = false;
+                }
+                if (s != LocalPages.INVALID) {
+                    e.add(node, g);
+                }
+                if (s == LocalPages.EXCLUSIVE) {
+                    e.writer = node;
+                }
+            }
+            if (e.writer != -1 && e.owners.length > 1) {
+                d.keepOnlyWriter(e, page);
+            }
+            if (e.owners.length == 0) {
+                e.lost = true;
+                e.lostWhy = "page " + page + " of region '" + region + "' is lost: origin node " + deadOrigin
+                        + " died holding the only copy";
+            }
+            entries[page] = e;
+        }
+        return d;
+    }
+
+    private void keepOnlyWriter(Entry e, long page) {
+        int n = 0;
+        int[] others = new int[e.owners.length];
+        int[] grants = new int[e.owners.length];
+        for (int i = 0; i < e.owners.length; i++) {
+            int o = e.owners[i];
+            if (o == e.writer) {
+                continue;
+            }
+            if (o == self) {
+                local.invalidate(page);
+            } else {
+                others[n] = o;
+                grants[n++] = e.grants[i];
+            }
+        }
+        if (n > 0) {
+            invalidationsSent.addAndGet(n);
+            holders.invalidate(Arrays.copyOf(others, n), Arrays.copyOf(grants, n), page);
+        }
+        e.only(e.writer, e.grantOf(e.writer));
+    }
+
+    /** How many pages are lost now. */
+    public int lostPages() {
+        int n = 0;
+        for (Entry e : entries) {
+            e.lock.lock();
+            try {
+                if (e.lost) {
+                    n++;
+                }
+            } finally {
+                e.lock.unlock();
+            }
+        }
+        return n;
+    }
+
     /**
      * Serves one fault. {@code deliver} receives the grant under the page's lock, exactly once: for the
      * origin itself it installs locally, for another node it sends the response to its request.
@@ -171,7 +272,7 @@ public final class PageDirectory {
             return;
         }
         if (e.lost) {
-            deliver.accept(new Grant.Lost(lostMessage(page)));
+            deliver.accept(new Grant.Lost(lostMessage(e, page)));
             return;
         }
         boolean has = e.owns(requester);
@@ -189,7 +290,7 @@ public final class PageDirectory {
             }
             byte[] data = obtain(e, page, false);
             if (data == null) {
-                deliver.accept(new Grant.Lost(lostMessage(page)));
+                deliver.accept(new Grant.Lost(lostMessage(e, page)));
                 return;
             }
             int g = ++e.seq;
@@ -200,7 +301,7 @@ public final class PageDirectory {
         }
         byte[] data = has ? null : obtain(e, page, true);
         if (!has && data == null) {
-            deliver.accept(new Grant.Lost(lostMessage(page)));
+            deliver.accept(new Grant.Lost(lostMessage(e, page)));
             return;
         }
         int n = 0;
@@ -319,7 +420,10 @@ public final class PageDirectory {
         }
     }
 
-    private String lostMessage(long page) {
+    private String lostMessage(Entry e, long page) {
+        if (e.lostWhy != null) {
+            return e.lostWhy;
+        }
         return "page " + page + " of region '" + region + "' is lost: every node holding a copy died";
     }
 }

@@ -10,9 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.aepdsm.api.AepException;
 import org.aepdsm.api.Errno;
@@ -46,6 +51,24 @@ import org.aepdsm.dsm.cluster.Requests;
  * Every installed grant records its number (see {@link LocalPages#awaitGrant}): the origin's later
  * fetches and invalidations of the page wait for it here, so they cannot overtake the data.
  *
+ * <p>Origin failover. When the origin dies every survivor moves the region to the same new origin (the
+ * coordinator of the view that dropped it, see {@link #moveOrigin}); the new origin asks each live node
+ * for its copies ({@link #answerCopies}) and rebuilds the directory from them ({@link #rebuild}).
+ *
+ * <pre>
+ *   moveOrigin(dead, next)   under the install lock (write): epoch++, origin = next; at next the
+ *                            directory is missing until rebuild() completes {@code rebuilt}
+ *   remote grant arrives     under the install lock (read): epoch still the one it was asked in?
+ *                            install : drop it and ask the new origin
+ *   fault, origin left       wait (bounded) for origin to move, ask again; none came: EIO
+ *   fault at the new origin  wait (bounded) for {@code rebuilt}; never served from a partial directory
+ * </pre>
+ *
+ * A grant of the dead origin that arrives after the move is dropped, so what a node reports is what it
+ * holds until the new origin grants something: the rebuilt directory is exact. Fetches and invalidations
+ * of the dead origin still running here only make copies less valid, which the new directory tolerates
+ * (a holder without a copy is no owner).
+ *
  * Thread-safe. Owned by its node, which closes it.
  */
 public final class Region implements DsmRegion, AutoCloseable {
@@ -56,11 +79,18 @@ public final class Region implements DsmRegion, AutoCloseable {
 
     private final String name;
     private final long size;
-    private final int origin;
+    private volatile int origin;
     private final GroupChannel channel;
     private final Requests requests;
     private final LocalPages pages;
-    private final PageDirectory directory;
+    private volatile PageDirectory directory;
+    /** Complete except while this node, as the new origin, rebuilds the directory. */
+    private volatile CompletableFuture<Void> rebuilt = CompletableFuture.completedFuture(null);
+    /** Held for reading while a remote grant is installed, for writing while the origin moves. */
+    private final ReentrantReadWriteLock installs = new ReentrantReadWriteLock();
+    /** How many times the origin moved; written under the install lock, notifies {@code moves}. */
+    private volatile int epoch;
+    private final Object moves = new Object();
     private final MemorySegment segment;
     private final Map<Long, PendingFault> inflight = new ConcurrentHashMap<>();
     private final AtomicLong faults = new AtomicLong();
@@ -105,6 +135,7 @@ public final class Region implements DsmRegion, AutoCloseable {
         return size;
     }
 
+    /** The node that keeps the owner sets now: the creator, or after it died the node that took the region over. */
     @Override
     public int origin() {
         return origin;
@@ -188,7 +219,7 @@ public final class Region implements DsmRegion, AutoCloseable {
      * Brings the page into a state that allows the access, coalescing with faults already in flight for
      * it. Returns when the page was (for a moment) valid; callers look at the state again.
      *
-     * @throws AepException EIO when the page is lost or the origin is down
+     * @throws AepException EIO when the page is lost, or the origin is down and no node took the region over
      */
     public void fault(long page, boolean write) {
         PendingFault mine = new PendingFault(write);
@@ -234,34 +265,109 @@ public final class Region implements DsmRegion, AutoCloseable {
 
     private void request(long page, boolean write) {
         faults.incrementAndGet();
-        if (directory != null) {
-            directory.serve(channel.localNode(), page, write, grant -> {
-                switch (grant) {
-                    case Grant.Data d -> {
-                        dataReceived.incrementAndGet();
-                        pages.install(page, d.bytes(), write);
-                    }
-                    case Grant.NoData n -> {
-                        if (write) {
-                            grantsReceived.incrementAndGet();
-                            pages.upgrade(page);
-                        }
-                    }
-                    case Grant.Lost l -> throw new AepException(Errno.EIO, l.reason());
-                }
-            });
-            return;
-        }
-        long id = requests.nextId();
-        byte[] frame = pageRequest(id, name, size, page, write);
+        int self = channel.localNode();
+        long deadline = System.nanoTime() + failoverNanos();
         String what = (write ? "write" : "read") + " fault on page " + page + " of region '" + name + "'";
-        ByteBuffer in;
-        try {
-            in = requests.exchange(origin, frame, what).payload();
-        } catch (NodeDownException e) {
-            throw originDown(page);
+        for (;;) {
+            int o = origin;
+            if (o == self) {
+                serveHere(page, write);
+                return;
+            }
+            int asked = epoch;
+            ByteBuffer in;
+            try {
+                in = requests.exchange(o, pageRequest(requests.nextId(), name, size, page, write), what).payload();
+            } catch (NodeDownException e) {
+                awaitMove(o, deadline, page);
+                continue;
+            } catch (AepException e) {
+                if (e.errno() == Errno.ESTALE && System.nanoTime() < deadline) {
+                    // the new origin has not taken the region over yet
+                    continue;
+                }
+                throw e;
+            }
+            Lock l = installs.readLock();
+            l.lock();
+            try {
+                if (epoch == asked) {
+                    install(in, page, write);
+                    return;
+                }
+            } finally {
+                l.unlock();
+            }
+            // granted by an origin that has since died: the new one never heard of it, ask it instead
         }
-        install(in, page, write);
+    }
+
+    /** The fault served by this node's own directory, once it is complete. */
+    private void serveHere(long page, boolean write) {
+        awaitDirectory(failoverNanos());
+        directory.serve(channel.localNode(), page, write, grant -> {
+            switch (grant) {
+                case Grant.Data d -> {
+                    dataReceived.incrementAndGet();
+                    pages.install(page, d.bytes(), write);
+                }
+                case Grant.NoData n -> {
+                    if (write) {
+                        grantsReceived.incrementAndGet();
+                        pages.upgrade(page);
+                    }
+                }
+                case Grant.Lost l -> throw new AepException(Errno.EIO, l.reason());
+            }
+        });
+    }
+
+    /** How long a fault follows a failover: the view change, then the new origin's round of reports. */
+    private long failoverNanos() {
+        return 2 * channel.config().rpcTimeoutMs() * 1_000_000L;
+    }
+
+    /**
+     * Waits until the origin is no longer {@code from}.
+     *
+     * @throws AepException EIO naming the page and the dead origin when no new origin came by the deadline
+     */
+    private void awaitMove(int from, long deadline, long page) {
+        synchronized (moves) {
+            while (origin == from) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw originDown(page, from);
+                }
+                try {
+                    moves.wait(left / 1_000_000, (int) (left % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw originDown(page, from);
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until this node's directory is complete (it is, unless this node is rebuilding it).
+     *
+     * @throws AepException EIO when the rebuild failed, EAGAIN when it is still running after the wait
+     */
+    private void awaitDirectory(long timeoutNanos) {
+        CompletableFuture<Void> f = rebuilt;
+        try {
+            f.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new AepException(Errno.EAGAIN, "region '" + name + "' is still being taken over by node "
+                    + channel.localNode() + " after its origin died");
+        } catch (ExecutionException e) {
+            throw new AepException(Errno.EIO, "node " + channel.localNode() + " could not take region '" + name
+                    + "' over: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AepException(Errno.EIO, "interrupted waiting for region '" + name + "' to be taken over");
+        }
     }
 
     /** Puts a grant in place: [DATA][seq][page] or [NO_DATA][seq]. */
@@ -291,9 +397,9 @@ public final class Region implements DsmRegion, AutoCloseable {
         return Requests.response(id, 0, null, payload, 0, payload.length);
     }
 
-    private AepException originDown(long page) {
+    private AepException originDown(long page, int dead) {
         return new AepException(Errno.EIO, "page " + page + " of region '" + name + "' is unreachable: origin node "
-                + origin + " is down");
+                + dead + " is down and no node took the region over");
     }
 
     @Override
@@ -302,16 +408,26 @@ public final class Region implements DsmRegion, AutoCloseable {
             throw new AepException(Errno.EINVAL, "page " + page + " is outside region '" + name + "' of "
                     + pages.pages() + " pages");
         }
-        if (directory != null) {
-            return directory.state(page);
-        }
-        long id = requests.nextId();
-        byte[] frame = Frame.of(FrameType.PAGE_STATE, id).str(name).i64(page).array();
+        int self = channel.localNode();
+        long deadline = System.nanoTime() + failoverNanos();
         Requests.Reply r;
-        try {
-            r = requests.exchange(origin, frame, "state of page " + page + " of region '" + name + "'");
-        } catch (NodeDownException e) {
-            throw originDown(page);
+        for (;;) {
+            int o = origin;
+            if (o == self) {
+                awaitDirectory(failoverNanos());
+                return directory.state(page);
+            }
+            byte[] frame = Frame.of(FrameType.PAGE_STATE, requests.nextId()).str(name).i64(page).array();
+            try {
+                r = requests.exchange(o, frame, "state of page " + page + " of region '" + name + "'");
+                break;
+            } catch (NodeDownException e) {
+                awaitMove(o, deadline, page);
+            } catch (AepException e) {
+                if (e.errno() != Errno.ESTALE || System.nanoTime() >= deadline) {
+                    throw e;
+                }
+            }
         }
         ByteBuffer in = r.payload();
         int n = in.getInt();
@@ -345,6 +461,7 @@ public final class Region implements DsmRegion, AutoCloseable {
      * holders). Responds exactly once.
      */
     public void serveRemote(int from, long id, long page, boolean write, GroupChannel.Responder out) {
+        PageDirectory directory = originDirectory();
         if (directory == null) {
             out.respond(Requests.failure(id, new AepException(Errno.ESTALE, "node " + channel.localNode()
                     + " is not the origin of region '" + name + "'")));
@@ -368,6 +485,10 @@ public final class Region implements DsmRegion, AutoCloseable {
     /** Answers a PAGE_STATE request. Blocks on the page's entry. */
     public void answerState(long id, long page, GroupChannel.Responder out) {
         try {
+            if (originDirectory() == null) {
+                throw new AepException(Errno.ESTALE, "node " + channel.localNode() + " is not the origin of region '"
+                        + name + "'");
+            }
             PageState s = pageState(page);
             Frame f = Frame.body().i32(s.owners().size());
             for (int o : s.owners()) {
@@ -380,9 +501,147 @@ public final class Region implements DsmRegion, AutoCloseable {
         }
     }
 
+    /**
+     * The directory, when this node is the region's origin, waiting a while for a failover that makes it
+     * the origin and for its rebuild to complete (a requester may see the view change first); else null.
+     */
+    private PageDirectory originDirectory() {
+        int self = channel.localNode();
+        long wait = channel.config().rpcTimeoutMs() * 1_000_000L / 2;
+        long deadline = System.nanoTime() + wait;
+        synchronized (moves) {
+            while (origin != self) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                try {
+                    moves.wait(left / 1_000_000, (int) (left % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
+        try {
+            awaitDirectory(Math.max(0, deadline - System.nanoTime()));
+        } catch (AepException e) {
+            if (e.errno() == Errno.EAGAIN) {
+                return null;
+            }
+            throw e;
+        }
+        return directory;
+    }
+
     /** A node left: at the origin, it leaves every owner set. Blocks: run it off the delivery thread. */
     public int forget(int node) {
-        return directory == null ? 0 : directory.forget(node);
+        if (origin != channel.localNode()) {
+            return 0;
+        }
+        try {
+            awaitDirectory(failoverNanos());
+        } catch (AepException e) {
+            return 0;
+        }
+        PageDirectory d = directory;
+        return d == null ? 0 : d.forget(node);
+    }
+
+    // ---- origin failover ------------------------------------------------------------------------------
+
+    /**
+     * Origin {@code dead} died and {@code next} takes the region over. Does nothing unless {@code dead} is
+     * the origin now, so every path that learns of the death may call it. At {@code next} the directory is
+     * then missing until {@link #rebuild} completes.
+     *
+     * @return whether the origin moved now
+     */
+    public boolean moveOrigin(int dead, int next) {
+        Lock w = installs.writeLock();
+        w.lock();
+        try {
+            if (origin != dead || next == dead) {
+                return false;
+            }
+            if (next == channel.localNode()) {
+                rebuilt = new CompletableFuture<>();
+            }
+            epoch++;
+            origin = next;
+        } finally {
+            w.unlock();
+        }
+        synchronized (moves) {
+            moves.notifyAll();
+        }
+        return true;
+    }
+
+    /**
+     * At the new origin: collects every live node's copies and rebuilds the directory from them; faults
+     * on the region wait until it is done. Blocks on other nodes: run it off the delivery thread.
+     *
+     * @return how many pages are lost (the dead origin held their only copy)
+     * @throws AepException when a live node did not report; faults on the region then fail with EIO
+     */
+    public int rebuild(int dead) {
+        CompletableFuture<Void> done = rebuilt;
+        try {
+            int self = channel.localNode();
+            Map<Integer, LocalPages.Copies> reports = new TreeMap<>();
+            reports.put(self, pages.copies());
+            for (int node : channel.liveNodes()) {
+                if (node == self) {
+                    continue;
+                }
+                byte[] frame = Frame.of(FrameType.COPIES, requests.nextId()).str(name).i32(dead).array();
+                try {
+                    ByteBuffer in = requests.exchange(node, frame, "copies of region '" + name + "' at node "
+                            + node).payload();
+                    int n = in.getInt();
+                    byte[] states = new byte[n];
+                    in.get(states);
+                    int[] grants = new int[n];
+                    in.asIntBuffer().get(grants);
+                    reports.put(node, new LocalPages.Copies(states, grants));
+                } catch (NodeDownException gone) {
+                    // a node that left holds nothing
+                } catch (AepException e) {
+                    if (e.errno() != Errno.ESTALE) {
+                        throw e;
+                    }
+                    // the node has not opened the region: it holds nothing
+                }
+            }
+            PageDirectory d = PageDirectory.rebuilt(name, self, pages, new RemoteHolders(), dead, reports);
+            directory = d;
+            done.complete(null);
+            return d.lostPages();
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /**
+     * Answers the new origin {@code next}'s request for this node's copies after origin {@code dead} died;
+     * moves the origin first if this node has not seen the view change yet, so no grant of the dead origin
+     * is installed after the answer.
+     */
+    public void answerCopies(long id, int dead, int next, GroupChannel.Responder out) {
+        moveOrigin(dead, next);
+        if (origin != next) {
+            out.respond(Requests.failure(id, new AepException(Errno.ESTALE, "node " + channel.localNode()
+                    + " sees node " + origin + " as the origin of region '" + name + "', not node " + next)));
+            return;
+        }
+        LocalPages.Copies c = pages.copies();
+        ByteBuffer b = ByteBuffer.allocate(4 + c.states().length * 5);
+        b.putInt(c.states().length).put(c.states());
+        b.asIntBuffer().put(c.grants());
+        byte[] payload = b.array();
+        out.respond(Requests.response(id, 0, null, payload, 0, payload.length));
     }
 
     // ---- holder side, called on a call link's serving thread ------------------------------------------

@@ -166,4 +166,43 @@ class PageDirectoryTest {
         assertEquals(2, ((Grant.Data) again).seq());
         assertEquals(Set.of(1, 2), directory.state(0).owners());
     }
+
+    @Test
+    void aRebuiltDirectoryTakesOwnersWriterAndGrantNumbersFromTheReportsAndLosesPagesNobodyHolds() {
+        LocalPages mine = new LocalPages(new HeapFrames(4L * LocalPages.PAGE_SIZE), 4, LocalPages.INVALID);
+        byte i = LocalPages.INVALID;
+        byte s = LocalPages.SHARED;
+        byte x = LocalPages.EXCLUSIVE;
+        // node 2 is the new origin (its own report is all invalid); origin 1 died
+        java.util.Map<Integer, LocalPages.Copies> reports = java.util.Map.of(
+                2, mine.copies(),
+                3, new LocalPages.Copies(new byte[] {i, s, x, x}, new int[] {4, 7, 9, 5}),
+                4, new LocalPages.Copies(new byte[] {i, s, i, s}, new int[] {6, 8, 2, 3}));
+        PageDirectory d = PageDirectory.rebuilt("d", 2, mine, holders, 1, reports);
+
+        assertTrue(d.state(0).lost());
+        assertEquals(Set.of(), d.state(0).owners());
+        assertEquals(new PageStateView(Set.of(3, 4), -1), view(d, 1));
+        assertEquals(new PageStateView(Set.of(3), 3), view(d, 2));
+        assertEquals(new PageStateView(Set.of(3), 3), view(d, 3), "a valid copy beside a writer is dropped");
+        assertEquals(List.of("invalidate [4] grants [3]"), holders.asked);
+        assertEquals(1, d.lostPages());
+
+        List<Grant> out = new ArrayList<>();
+        d.serve(4, 0, false, out::add);
+        Grant.Lost lost = assertInstanceOf(Grant.Lost.class, out.get(0));
+        assertEquals("page 0 of region 'd' is lost: origin node 1 died holding the only copy", lost.reason());
+        out.clear();
+        d.serve(4, 1, true, out::add);
+        assertEquals(9, assertInstanceOf(Grant.NoData.class, out.get(0)).seq(),
+                "the next grant is above every grant a survivor reported");
+        assertEquals("invalidate [3] grants [7]", holders.asked.getLast());
+    }
+
+    private record PageStateView(Set<Integer> owners, int writer) {
+    }
+
+    private static PageStateView view(PageDirectory d, long page) {
+        return new PageStateView(d.state(page).owners(), d.state(page).writer());
+    }
 }

@@ -241,13 +241,15 @@ class ProtocolTest {
                 () -> invalidation.getState() == Thread.State.TIMED_WAITING, () -> invalidation.getState().toString());
         assertNull(ack.get(), "no ack before the grant it follows is in place");
         r[0].putLong(0, 3);
-        assertEquals(3, r[1].getLong(0), "the read fault gets grant 1");
+        // the fault alone, not getLong, which would fault again should the invalidation land before it reads
+        r[1].fault(0, false);
         invalidation.join(20_000);
         assertTrue(ack.get() != null, "acked once the grant was in place");
-        // Had it acted before the grant, it would have found no copy to drop. (The read may then fault
-        // again and hold a fresh copy, so the page's state at the end says nothing either way.)
         assertEquals(1, r[1].stats().invalidationsReceived() - dropsBefore,
                 "the invalidation dropped the copy grant 1 installed");
+        assertEquals(LocalPages.INVALID, r[1].localState(0), "the copy was invalidated after it was installed");
+        assertEquals(1, r[1].stats().dataReceived(), "the read fault got grant 1 with the data");
+        assertEquals(3, r[1].getLong(0));
     }
 
     @Test

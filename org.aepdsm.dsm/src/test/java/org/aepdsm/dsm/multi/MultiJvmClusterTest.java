@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Three node JVMs on 127.0.0.1 (TCP + TCPPING): concurrent readers and writers checked for coherence,
- * addAndGet from every node, a CounterTask migrating around all nodes, and a node killed mid-run.
+ * addAndGet from every node, a CounterTask migrating around all nodes, and a node killed mid-run (the
+ * origin of one region, which the survivors take over).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -180,6 +181,11 @@ class MultiJvmClusterTest {
         assertEquals("31", node(2).ok("get kill 4096")); // page 1: nodes 1, 2, 3
         node(2).ok("put kill 8192 32");        // page 2: node 2 alone
         assertEquals("3;3;false", node(1).ok("state kill 0"));
+        assertEquals("3", node(3).ok("region orphan 12288"));
+        node(1).ok("put orphan 0 40");         // page 0: node 1 alone, writable
+        node(3).ok("put orphan 4096 41");
+        assertEquals("41", node(2).ok("get orphan 4096")); // page 1: nodes 2 and 3
+        // page 2: never touched, so only its origin, node 3, holds it
 
         node(3).kill();
         for (int id = 1; id <= 2; id++) {
@@ -194,5 +200,19 @@ class MultiJvmClusterTest {
         assertEquals("1,2;-1;false", node(2).ok("state kill 1"));
         assertEquals("32", node(1).ok("get kill 8192"));
         assertEquals("2400", node(1).ok("get sums 4104"));
+
+        Await.until("both survivors to agree on a new origin of 'orphan'", 30_000,
+                () -> !node(1).ok("region orphan 0").equals("3")
+                        && node(1).ok("region orphan 0").equals(node(2).ok("region orphan 0")));
+        String origin = node(1).ok("region orphan 0");
+        assertTrue(origin.equals("1") || origin.equals("2"), origin);
+        assertEquals("40", node(2).ok("get orphan 0"));
+        assertEquals("41", node(1).ok("get orphan 4096"));
+        node(1).ok("put orphan 4096 42");
+        assertEquals("42", node(2).ok("get orphan 4096"));
+        String lost = node(1).err("get orphan 8192");
+        assertTrue(lost.startsWith("ERR EIO") && lost.contains("page 2") && lost.contains("'orphan'")
+                && lost.contains("origin node 3 died holding the only copy"), lost);
+        assertEquals(";-1;true", node(2).ok("state orphan 2"));
     }
 }
