@@ -19,7 +19,10 @@ public interface DsmRegion {
     /** Its size in bytes, a multiple of 4096. */
     long size();
 
-    /** The node that created it and keeps its owner sets. */
+    /**
+     * The node that keeps its owner sets: the one that created it, or the one that took it over when the
+     * origin died.
+     */
     int origin();
 
     /** Loads a long at an 8-byte aligned offset. */
