@@ -212,13 +212,14 @@ public final class PageDirectory {
         return d;
     }
 
-    private void keepOnlyWriter(Entry e, long page) {
+    /** Invalidates every copy of the page but node {@code keep}'s: here directly, elsewhere by request. */
+    private void invalidateAllBut(Entry e, long page, int keep) {
         int n = 0;
         int[] others = new int[e.owners.length];
         int[] grants = new int[e.owners.length];
         for (int i = 0; i < e.owners.length; i++) {
             int o = e.owners[i];
-            if (o == e.writer) {
+            if (o == keep) {
                 continue;
             }
             if (o == self) {
@@ -232,6 +233,10 @@ public final class PageDirectory {
             invalidationsSent.addAndGet(n);
             holders.invalidate(Arrays.copyOf(others, n), Arrays.copyOf(grants, n), page);
         }
+    }
+
+    private void keepOnlyWriter(Entry e, long page) {
+        invalidateAllBut(e, page, e.writer);
         e.only(e.writer, e.grantOf(e.writer));
     }
 
@@ -304,25 +309,7 @@ public final class PageDirectory {
             deliver.accept(new Grant.Lost(lostMessage(e, page)));
             return;
         }
-        int n = 0;
-        int[] others = new int[e.owners.length];
-        int[] grants = new int[e.owners.length];
-        for (int i = 0; i < e.owners.length; i++) {
-            int o = e.owners[i];
-            if (o == requester) {
-                continue;
-            }
-            if (o == self) {
-                local.invalidate(page);
-            } else {
-                others[n] = o;
-                grants[n++] = e.grants[i];
-            }
-        }
-        if (n > 0) {
-            invalidationsSent.addAndGet(n);
-            holders.invalidate(Arrays.copyOf(others, n), Arrays.copyOf(grants, n), page);
-        }
+        invalidateAllBut(e, page, requester);
         int g = ++e.seq;
         e.only(requester, g);
         e.writer = requester;

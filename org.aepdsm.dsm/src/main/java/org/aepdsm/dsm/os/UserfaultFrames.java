@@ -24,16 +24,18 @@ import org.aepdsm.dsm.coherence.PageFrames;
  *   SHARED       present, write-protected       reads; a write faults WP -> write fault -> WP cleared
  *   EXCLUSIVE    present, writable              reads and writes
  *
- *   fault thread: poll(uffd) -> read uffd_msg -> virtual thread: protocol fault (page, write)
+ *   fault thread: poll(uffd) -> read uffd_msg -> resolver thread: protocol fault (page, write)
  *                 -> the install or upgrade wakes the waiter; UFFDIO_WAKE covers faults resolved meanwhile
  * </pre>
  *
  * The origin's pages are touched before registration, so it starts with every page present and writable.
  * A region's own getLong/putLong/addAndGet check the page state first and only touch present pages, so
  * they never wait in the kernel. A plain access that waits in a fault keeps its thread "in Java": a JVM
- * safepoint requested meanwhile waits for it, while the fault needs Java threads to finish, so plain
- * accesses should be kept to pages expected to be valid or be few. A plain access to a lost page waits
- * until the region is closed.
+ * safepoint requested meanwhile (a collection, above all) waits for it, while the fault needs Java threads
+ * that allocate to finish, so such a safepoint stalls the JVM for good. Plain accesses to pages that may be
+ * missing are therefore safe only in a JVM whose collector does not stop the threads (the module's test of
+ * this path runs with Epsilon) or when they are few and the heap has room; otherwise use the region's own
+ * accessors. A plain access to a lost page waits until the region is closed.
  *
  * <p>Thread-safe for different pages; a page changes under its stripe lock in {@link LocalPages}. Owns the
  * mapping, the descriptor and the fault thread; {@link #close()} unregisters (waking waiters), closes
