@@ -59,7 +59,9 @@ public final class DsmComponent implements DsmCluster {
         long rpc_timeout_ms() default 10_000;
 
         @AttributeDefinition(name = "Fault path", description = "sim: the protocol's own page-state checks; "
-                + "userfaultfd: regions are mapped memory whose plain accesses fault through the kernel",
+                + "userfaultfd: regions are mapped memory whose plain accesses fault through the kernel (a thread "
+                + "waiting in such a fault holds off JVM safepoints: a collection meanwhile stalls the JVM, so use a "
+                + "collector that does not stop threads, such as Epsilon, or keep such accesses few)",
                 options = {@Option(label = "sim", value = "sim"), @Option(label = "userfaultfd", value = "userfaultfd")})
         String fault_path() default "sim";
     }
