@@ -219,11 +219,7 @@ public final class PageRank extends SeedRun {
             vertices *= 2;
         }
         for (Vertices vertex : allStages) {
-            for (int w = 0; w < workers; w++) {
-                for (long h : vertex.handle[w]) {
-                    calls.free(w + 1, h);
-                }
-            }
+            free(calls, vertex);
         }
         List<Figure> figures = new ArrayList<>();
         figures.add(Figure.higher("throughput", totalEdgeWork / 1000000.0 / totalSeconds, "Medges/sec"));
@@ -244,6 +240,11 @@ public final class PageRank extends SeedRun {
         Vertices vertex = allocateStage(calls, bytes, part);
         runStage(calls, bytes, part, vertex, 0, WARMUP_ITERATIONS, "pagerank warm-up", new StageWorker[workers],
                 progress);
+        free(calls, vertex);
+    }
+
+    /** FREEs a stage's vertices, each by the worker's client that allocated it. */
+    private void free(EntryCalls calls, Vertices vertex) {
         for (int w = 0; w < workers; w++) {
             for (long h : vertex.handle[w]) {
                 calls.free(w + 1, h);

@@ -183,16 +183,21 @@ class PeerLinksTest {
         }
     }
 
-    @Test
-    void aCallWaitingOnADroppedNodeFailsAtOnce() throws Exception {
-        CountDownLatch never = new CountDownLatch(1);
-        try (PeerLinks server = new PeerLinks(2, LOOPBACK, (from, f) -> { }, (from, request, out) -> {
+    /** A node 2 that takes calls and answers none until {@code never} counts down. */
+    private static PeerLinks silentServer(CountDownLatch never) throws IOException {
+        return new PeerLinks(2, LOOPBACK, (from, f) -> { }, (from, request, out) -> {
             try {
                 never.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }); PeerLinks caller = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
+        });
+    }
+
+    @Test
+    void aCallWaitingOnADroppedNodeFailsAtOnce() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        try (PeerLinks server = silentServer(never); PeerLinks caller = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
             PeerLinks.CallEnd end = caller.openCall(2, server.address());
             end.write(frame(0, 1));
             Thread dropper = Thread.ofPlatform().start(() -> caller.drop(2));
@@ -206,13 +211,7 @@ class PeerLinksTest {
     @Test
     void aCallWithoutAnAnswerInTimeFailsWithATimeout() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
-        try (PeerLinks server = new PeerLinks(2, LOOPBACK, (from, f) -> { }, (from, request, out) -> {
-            try {
-                never.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }); PeerLinks caller = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
+        try (PeerLinks server = silentServer(never); PeerLinks caller = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
             PeerLinks.CallEnd end = caller.openCall(2, server.address());
             end.write(frame(0, 1));
             assertThrows(SocketTimeoutException.class, () -> end.read(200_000_000L));
