@@ -149,6 +149,24 @@ public final class Mailbox {
     }
 
     /**
+     * Takes a published position of a ring with one consumer, as {@link #claimOwn} then {@link #advanceOwn} do:
+     * the oldest position is recycled at once and head moves past it (and past any later cells taken out of
+     * order) without first marking it taken; a later position is marked taken and waits for head.
+     */
+    void takeOwn(long ring, long pos) {
+        long h = w.get(ring + PoolLayout.R_HEAD);
+        if (h != pos) {
+            claimOwn(ring, pos);
+            return;
+        }
+        w.so(cell(ring, pos) + SEQ, pos + slots);
+        w.so(ring + PoolLayout.R_HEAD, pos + 1);
+        if (w.lv(ring + PoolLayout.R_TAIL) != pos + 1) {
+            advanceOwn(ring);
+        }
+    }
+
+    /**
      * {@link #advance} for a ring with one consumer: head and the taken cells are written by that consumer only,
      * so release stores replace the CASes. Each cell is recycled before head passes it, as in {@link #advance}.
      */

@@ -35,6 +35,11 @@ import org.aepdsm.allocator.internal.PoolWords;
  * by one per op, so its parity tells whether the client stored it: completing a
  * record twice counts once.
  *
+ * <p>Transfer records: SEND and RECV keep the handle and the mailbox position in
+ * arguments 0 and 1 and commit with one store whose detail bits name the
+ * destination (SEND) or the ring (RECV); everything else RECOVER needs follows
+ * from the client, the handle and the pool.
+ *
  * <p>Thread-safety: a record belongs to its client; only that client, or RECOVER
  * acting for it while it is dead, touches it.
  */
@@ -132,6 +137,20 @@ public final class RedoLog {
      */
     void commitLocal(long r, int op, long hdrOff, long newCount, boolean bumped) {
         w.so(r + W_OP, word(op, COMMITTED) | hdrOff | (newCount & 1) << 1 | (bumped ? BUMPED : 0));
+    }
+
+    /**
+     * Commits a SEND or RECV record in one store, after its arguments (handle, position) are written.
+     *
+     * @param detail the destination client (SEND) or the ring taken from (RECV); below 2^52
+     */
+    void commitTransfer(long r, int op, long detail) {
+        w.so(r + W_OP, word(op, COMMITTED) | detail);
+    }
+
+    /** The detail a transfer record was committed with. */
+    static long transferDetail(long word) {
+        return word & DETAIL_MASK;
     }
 
     /** The header offset a local record names. */

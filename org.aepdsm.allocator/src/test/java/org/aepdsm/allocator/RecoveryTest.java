@@ -131,6 +131,13 @@ class RecoveryTest extends PoolFixture {
                 long x = mallocOk(1, 64);
                 assertEquals(1, send(1, 2, x));
                 assertEquals(x, received(2, ShadowEntry.ANY_SENDER), "the ring moved on");
+                long y = mallocOk(1, 64);
+                assertEquals(1, send(1, 6, y));
+                crashAt(point, () -> recv(6, 1));
+                assertEquals(1, recover(6), "the object taken from the node's ring belonged to the dead receiver");
+                long z = mallocOk(1, 64);
+                assertEquals(1, send(1, 6, z));
+                assertEquals(z, received(6, ShadowEntry.ANY_SENDER), "the node's ring moved on");
             }
             case LINK_COMMITTED -> {
                 long holder = mallocOk(6, 64, 1);
