@@ -49,6 +49,21 @@ class RecoveryTest extends PoolFixture {
         return h;
     }
 
+    /**
+     * Client 1 sends to {@code receiver} (on its node: the receiver's own ring; on the other node: that node's
+     * ring), the receiver dies after claiming the message, and RECOVER gives the object to it and reclaims it;
+     * the ring then delivers the next message.
+     */
+    private void receiverDiesAfterClaim(CrashPoint point, int receiver) {
+        long h = mallocOk(1, 64);
+        assertEquals(1, send(1, receiver, h));
+        crashAt(point, () -> recv(receiver, 1));
+        assertEquals(1, recover(receiver), "the received object belonged to the dead receiver " + receiver);
+        long x = mallocOk(1, 64);
+        assertEquals(1, send(1, receiver, x));
+        assertEquals(x, received(receiver, ShadowEntry.ANY_SENDER), "the ring of receiver " + receiver + " moved on");
+    }
+
     @ParameterizedTest
     @EnumSource(CrashPoint.class)
     void recoverCompletesOrUndoesTheInterruptedOperation(CrashPoint point) {
@@ -124,20 +139,8 @@ class RecoveryTest extends PoolFixture {
                 assertEquals(x, received(6, 1), "the cross-node message was delivered");
             }
             case RECV_CLAIMED -> {
-                long h = mallocOk(1, 64);
-                assertEquals(1, send(1, 2, h));
-                crashAt(point, () -> recv(2, 1));
-                assertEquals(1, recover(2), "the received object belonged to the dead receiver");
-                long x = mallocOk(1, 64);
-                assertEquals(1, send(1, 2, x));
-                assertEquals(x, received(2, ShadowEntry.ANY_SENDER), "the ring moved on");
-                long y = mallocOk(1, 64);
-                assertEquals(1, send(1, 6, y));
-                crashAt(point, () -> recv(6, 1));
-                assertEquals(1, recover(6), "the object taken from the node's ring belonged to the dead receiver");
-                long z = mallocOk(1, 64);
-                assertEquals(1, send(1, 6, z));
-                assertEquals(z, received(6, ShadowEntry.ANY_SENDER), "the node's ring moved on");
+                receiverDiesAfterClaim(point, 2);
+                receiverDiesAfterClaim(point, 6);
             }
             case LINK_COMMITTED -> {
                 long holder = mallocOk(6, 64, 1);
