@@ -1280,7 +1280,7 @@ public final class AepAllocator {
             return EPERM;
         }
         int d = (int) dst;
-        long ring = c / geo.perNode == d / geo.perNode ? geo.layout.clientRing(d) : geo.layout.nodeRing(d / geo.perNode);
+        long ring = ringTo(geo, c, d);
         // A death between the reservation and the record leaves a cell reserved and never published: the sweep
         // retires it (see PoolSweep); nothing else has changed by then, so no record is needed before it.
         long pos = geo.box.reserve(ring);
@@ -1302,6 +1302,11 @@ public final class AepAllocator {
         geo.box.publish(ring, pos, handle, Mailbox.meta(c, d), hdrOff);
         log.clear(r);
         return 1;
+    }
+
+    /** The ring a message from {@code c} to {@code d} goes through: d's own on c's node, else d's node's. */
+    private static long ringTo(Geometry geo, int c, int d) {
+        return c / geo.perNode == d / geo.perNode ? geo.layout.clientRing(d) : geo.layout.nodeRing(d / geo.perNode);
     }
 
     private static boolean inFlightTo(long h, long handle, int c) {
@@ -1623,8 +1628,7 @@ public final class AepAllocator {
                     long handle = log.arg(r, 0);
                     long pos = log.arg(r, 1);
                     int d = (int) RedoLog.transferDetail(word);
-                    long ring = c / geo.perNode == d / geo.perNode ? geo.layout.clientRing(d)
-                            : geo.layout.nodeRing(d / geo.perNode);
+                    long ring = ringTo(geo, c, d);
                     long hdrOff = locate(geo, handle);
                     if (hdrOff >= 0) {
                         markInFlight(hdrOff, handle, c, d);

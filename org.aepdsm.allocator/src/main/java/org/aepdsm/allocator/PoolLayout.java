@@ -38,8 +38,8 @@ public final class PoolLayout {
     public static final long SEGMENT = (long) PAGE * PAGES_PER_SEGMENT;
     /** Magic of an AEP-DSM pool header ("AEPDSMP1"). */
     public static final long MAGIC = 0x4145504453_4d5031L;
-    /** Layout version. */
-    public static final long VERSION = 2;
+    /** Layout version: 3 since SEND and RECV records hold the handle and position only. */
+    public static final long VERSION = 3;
 
     /** Header field offsets. */
     static final long H_MAGIC = 0, H_VERSION = 8, H_SIZE = 16, H_NODES = 24, H_CLIENTS_PER_NODE = 32,
