@@ -28,10 +28,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.aepdsm.allocator.internal.PoolWords;
 import org.aepdsm.api.Errno;
 import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.api.memory.ProtectionDomain;
 import org.aepdsm.api.ownership.GlobalRef;
 import org.aepdsm.api.ownership.ObjectInfo;
 import org.aepdsm.api.ownership.Topology;
@@ -105,6 +107,8 @@ public final class AepAllocator {
     private final int requestedSlots;
     private volatile Geometry g;
     private CrashInjector crash;
+    /** The domain the pool's metadata is isolated in, entered by every method but {@link #call}; null for none. */
+    private volatile ProtectionDomain domain;
     /**
      * SEND and RECV, called through handles held in fields so that the JIT compiles each as its own unit rather
      * than inlining both into the dispatch (see {@link #call}).
@@ -154,6 +158,32 @@ public final class AepAllocator {
         this.crash = injector;
     }
 
+    /**
+     * Names the protection domain the pool's metadata is isolated in (see {@link PoolBinding#open}). From then
+     * on every public method but {@link #call} enters the domain for its duration, so the console, fsck and
+     * statistics read the metadata where the hardware allows it; {@link #call} is entered by the shadow entry.
+     */
+    public void isolatedIn(ProtectionDomain isolation) {
+        this.domain = isolation;
+    }
+
+    /**
+     * Runs {@code work} inside the protection domain the metadata is isolated in (directly when there is
+     * none). Nests: a caller already inside stays inside afterwards.
+     */
+    public <T> T inside(Supplier<T> work) {
+        ProtectionDomain d = domain;
+        if (d == null) {
+            return work.get();
+        }
+        Object pass = d.enterWithPass();
+        try {
+            return work.get();
+        } finally {
+            d.leave(pass);
+        }
+    }
+
     /** The pool segment. */
     public MemorySegment memory() {
         return w.segment();
@@ -161,13 +191,15 @@ public final class AepAllocator {
 
     /** Whether the pool is initialized and usable. */
     public boolean ready() {
-        return current() != null;
+        return inside(() -> current() != null);
     }
 
     /** The pool's layout; the requested one before INIT. */
     public PoolLayout layout() {
-        Geometry geo = current();
-        return geo != null ? geo.layout : new PoolLayout(w.size(), requestedTopology, requestedSlots);
+        return inside(() -> {
+            Geometry geo = current();
+            return geo != null ? geo.layout : new PoolLayout(w.size(), requestedTopology, requestedSlots);
+        });
     }
 
     /** The client and node layout in use. */
@@ -251,7 +283,11 @@ public final class AepAllocator {
      *
      * @return 0
      */
-    public synchronized long init() {
+    public long init() {
+        return inside(this::format);
+    }
+
+    private synchronized long format() {
         if (attached && refreshGeometry()) {
             return 0;
         }
@@ -300,7 +336,7 @@ public final class AepAllocator {
     public long call(int op, long a0, long a1, long a2, long a3) {
         if (op == ShadowEntry.INIT) {
             countGlobal(op);
-            return init();
+            return format();
         }
         Geometry geo = current();
         if (geo == null) {
@@ -382,12 +418,18 @@ public final class AepAllocator {
 
     /** COUNT: objects allocated and not yet freed. */
     public long count() {
-        Geometry geo = current();
-        return geo == null ? 0 : liveObjects(geo);
+        return inside(() -> {
+            Geometry geo = current();
+            return geo == null ? 0 : liveObjects(geo);
+        });
     }
 
     /** A snapshot of the counters. */
     public AllocatorStats stats() {
+        return inside(this::readStats);
+    }
+
+    private AllocatorStats readStats() {
         Geometry geo = current();
         List<Long> calls = new ArrayList<>();
         List<Integer> byNode = new ArrayList<>();
@@ -1770,16 +1812,20 @@ public final class AepAllocator {
      * @return the repairs made, or EINVAL before INIT
      */
     public long sweep() {
-        Geometry geo = current();
-        return geo == null ? EINVAL : new PoolSweep(this).run(liveObjects(geo));
+        return inside(() -> {
+            Geometry geo = current();
+            return geo == null ? EINVAL : new PoolSweep(this).run(liveObjects(geo));
+        });
     }
 
     // ------------------------------------------------------------------ PRINT_BITMAP and ownership queries
 
     /** PRINT_BITMAP to another stream; returns the allocated blocks printed, or EINVAL before INIT. */
     public long printBitmap(PrintStream to) {
-        Geometry geo = current();
-        return geo == null ? EINVAL : printBitmap(geo, to);
+        return inside(() -> {
+            Geometry geo = current();
+            return geo == null ? EINVAL : printBitmap(geo, to);
+        });
     }
 
     private long printBitmap(Geometry geo, PrintStream out) {
@@ -1841,6 +1887,10 @@ public final class AepAllocator {
 
     /** What is known of a live object, or empty. */
     public Optional<ObjectInfo> describe(long handle) {
+        return inside(() -> describeInside(handle));
+    }
+
+    private Optional<ObjectInfo> describeInside(long handle) {
         Geometry geo = current();
         if (geo == null) {
             return Optional.empty();
@@ -1862,6 +1912,10 @@ public final class AepAllocator {
 
     /** The live objects a client owns (a walk of the whole pool). */
     public List<ObjectInfo> ownedBy(int client) {
+        return inside(() -> ownedByInside(client));
+    }
+
+    private List<ObjectInfo> ownedByInside(int client) {
         List<ObjectInfo> result = new ArrayList<>();
         Geometry geo = current();
         if (geo == null || client < 0 || client >= geo.clients) {

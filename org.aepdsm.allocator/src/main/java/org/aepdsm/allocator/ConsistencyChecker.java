@@ -51,6 +51,10 @@ public final class ConsistencyChecker {
 
     /** Walks the pool. */
     public FsckReport check() {
+        return allocator.inside(this::walk);
+    }
+
+    private FsckReport walk() {
         List<Problem> problems = new ArrayList<>();
         if (!allocator.ready()) {
             problems.add(new Problem(Kind.POOL_HEADER, 0, "pool is not initialized"));

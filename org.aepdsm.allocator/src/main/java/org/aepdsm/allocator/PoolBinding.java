@@ -71,6 +71,7 @@ public final class PoolBinding implements AutoCloseable {
             }
             if (!settings.direct()) {
                 backend.protectionDomain().isolate(pool, 0, allocator.layout().dataStart());
+                allocator.isolatedIn(backend.protectionDomain());
             }
             PoolShadowEntry entry = new PoolShadowEntry(allocator, backend.protectionDomain(), settings.direct(),
                     settings.entryAddress());

@@ -1,7 +1,9 @@
 package org.aepdsm.itest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,9 +26,13 @@ class RuntimeJarIT {
     }
 
     static Run run(String line) throws IOException, InterruptedException {
+        return run(Path.of(System.getProperty("java.home"), "bin", "java"), line);
+    }
+
+    /** Runs the jar with the given {@code java} launcher. */
+    static Run run(Path java, String line) throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("aepdsm.root"), "runtime", "target", "aepdsm.jar");
         assertTrue(Files.isRegularFile(jar), "runtime jar built at " + jar);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-jar", jar.toString()));
         cmd.add(line);
         Path dir = Files.createTempDirectory("aepdsm-run");
@@ -61,6 +69,64 @@ class RuntimeJarIT {
         int simStatus = out.indexOf("active backend: sim (", toSim);
         assertTrue(toNative >= 0 && nativeStatus > toNative && toSim > nativeStatus && simStatus > toSim,
                 "each statement's result printed in order:\n" + out);
+    }
+
+    /**
+     * Every console command that reads the allocator's metadata outside a client call (stats, bitmap, fsck,
+     * sweep, the gate measurement, the pool description) works on the native backend. Where the CPU has
+     * protection keys the metadata pages are keyed, so a read outside the protection domain would kill the JVM.
+     */
+    @Test
+    void metadataCommandsWorkOnTheNativeBackendWhateverItsIsolation() throws Exception {
+        Run r = run("aep:use native; aep:status; h = aep:alloc 1 64; aep:stats; aep:bitmap; aep:fsck; "
+                + "aep:free 1 $h; aep:sweep; aep:gatecost 0 8 3 20000; aep:pool");
+        assertEquals(0, r.exit(), () -> "stdout:\n" + r.out() + "\nstderr:\n" + r.err());
+        String out = r.out();
+        boolean keys = Files.readString(Path.of("/proc/cpuinfo")).contains(" pku");
+        assertTrue(out.contains("isolation: " + (keys ? "pkey" : "none")), out);
+        assertTrue(out.contains("live objects:      1"), out);
+        assertTrue(out.contains("allocated blocks: 1"), out);
+        assertTrue(out.contains("clean: 1 live objects"), out);
+        assertTrue(out.contains("isolation " + (keys ? "pkey" : "none") + "; 3 rounds of 20000"), out);
+        assertTrue(out.contains("pool aepdsm-pool on native"), out);
+    }
+
+    @Test
+    void anOlderJvmIsRefusedWithOneClearMessage() throws Exception {
+        Optional<Path> old = olderJava();
+        assumeTrue(old.isPresent(), "no JVM older than 25 under /usr/lib/jvm");
+        Run r = run(old.get(), "aep:status");
+        assertEquals(1, r.exit(), () -> "stdout:\n" + r.out() + "\nstderr:\n" + r.err());
+        assertTrue(r.err().contains("AEP-DSM needs Java 25 or newer; this is Java "), r.err());
+        assertFalse(r.err().contains("Unable to resolve"), "stops before any bundle starts:\n" + r.err());
+        assertFalse(r.out().contains("active backend"), r.out());
+    }
+
+    /** A JVM under /usr/lib/jvm whose release file names a feature release below 25. */
+    private static Optional<Path> olderJava() throws IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> homes = Files.list(jvms)) {
+            return homes.filter(h -> Files.isExecutable(h.resolve("bin/java")) && feature(h) > 0 && feature(h) < 25)
+                    .map(h -> h.resolve("bin/java")).findFirst();
+        }
+    }
+
+    private static int feature(Path home) {
+        try {
+            for (String l : Files.readAllLines(home.resolve("release"))) {
+                if (l.startsWith("JAVA_VERSION=")) {
+                    String v = l.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    v = v.startsWith("1.") ? v.substring(2) : v;
+                    return Integer.parseInt(v.split("[^0-9]", 2)[0]);
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            return -1;
+        }
+        return -1;
     }
 
     @Test
