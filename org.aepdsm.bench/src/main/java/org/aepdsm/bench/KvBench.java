@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.aepdsm.api.AepException;
 import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.bench.internal.KvKeys;
 import org.aepdsm.bench.internal.PoolBytes;
 import org.aepdsm.bench.sync.WorkerBarrier;
 
@@ -15,7 +16,8 @@ import org.aepdsm.bench.sync.WorkerBarrier;
  * (client t+1) preloads keys {@code (t<<56)|(i+1)} untimed, then does {@code iterations} reads of random preloaded
  * keys, every one of which must hit with value {@code key ^ 0x9e3779b97f4a7c15}. In write mode the timed phase
  * puts the task's keys. The timed span starts when task 0 passes the first barrier after the preload and ends
- * after the last join. read_ratio is accepted and unused, as in the original.
+ * after the last join. read_ratio is accepted and unused, as in the original. Keys, values and the read sequence
+ * come from {@link KvKeys}, as the peers' do.
  *
  * <p>Single-use; not thread-safe.
  */
@@ -24,7 +26,6 @@ public final class KvBench extends SeedRun {
             + "  note: read_ratio is accepted for CXL-SHM CLI compatibility; "
             + "this test runs a preload phase followed by read-only hits.";
     private static final int NUM_CLIENT = 40;
-    private static final long GOLDEN = 0x9e3779b97f4a7c15L;
 
     int threads = 8;
     int readRatio = 9;
@@ -79,24 +80,6 @@ public final class KvBench extends SeedRun {
                 writeOnly ? "write" : "readhit");
     }
 
-    /** The value stored for a key. */
-    public static long valueFor(long key) {
-        return key ^ GOLDEN;
-    }
-
-    /** The key of task {@code task}'s {@code index}-th entry. */
-    public static long keyFor(int task, int index) {
-        return ((long) task << 56) | (index + 1L);
-    }
-
-    /** The original's xorshift64 step. */
-    static long next(long x) {
-        x ^= x << 13;
-        x ^= x >>> 7;
-        x ^= x << 17;
-        return x;
-    }
-
     @Override
     public Measurement run(ShadowEntry entry, PrintStream out, Progress progress) {
         EntryCalls calls = new EntryCalls(entry);
@@ -121,15 +104,8 @@ public final class KvBench extends SeedRun {
         try (Progress.Phase preload = progress.phase("kv " + (writeOnly ? "writes" : "preload + reads"),
                 writeOnly ? total : 2 * total, "ops", () -> sum(done))) {
             Workers.run("kv", threads, barrier, t -> {
-                int client = t + 1;
                 if (!writeOnly) {
-                    for (int i = 0; i < iterations; i++) {
-                        long key = keyFor(t, i);
-                        table.put(client, key, valueFor(key));
-                        if ((i & 0xfff) == 0xfff) {
-                            done.lazySet(t * 16, i + 1);
-                        }
-                    }
+                    putKeys(table, t, done);
                     done.lazySet(t * 16, iterations);
                 }
                 barrier.await();
@@ -139,30 +115,17 @@ public final class KvBench extends SeedRun {
                 barrier.await();
                 long base = writeOnly ? 0 : iterations;
                 if (writeOnly) {
-                    for (int i = 0; i < iterations; i++) {
-                        long key = keyFor(t, i);
-                        table.put(client, key, valueFor(key));
-                        if ((i & 0xfff) == 0xfff) {
-                            done.lazySet(t * 16, i + 1);
-                        }
-                    }
+                    putKeys(table, t, done);
                 } else {
-                    long rng = 0xd1b54a32d192ed03L ^ ((long) t << 32) ^ iterations;
+                    KvKeys.ReadKeys keys = new KvKeys.ReadKeys(t, threads, iterations);
                     long[] value = new long[1];
                     for (int i = 0; i < iterations; i++) {
-                        rng = next(rng);
-                        long owner = Long.remainderUnsigned(rng, threads);
-                        rng = next(rng);
-                        long index = Long.remainderUnsigned(rng, iterations);
-                        long key = (owner << 56) | (index + 1);
-                        long expected = valueFor(key);
+                        long key = keys.next();
                         if (!table.get(key, value)) {
-                            throw EntryCalls.selfCheck("kv_get missed preloaded key 0x" + Long.toHexString(key));
+                            throw EntryCalls.selfCheck(KvKeys.missed(key));
                         }
-                        if (value[0] != expected) {
-                            throw EntryCalls.selfCheck("kv_get value mismatch for key 0x" + Long.toHexString(key)
-                                    + ": expected 0x" + Long.toHexString(expected) + ", got 0x"
-                                    + Long.toHexString(value[0]));
+                        if (value[0] != KvKeys.valueFor(key)) {
+                            throw EntryCalls.selfCheck(KvKeys.mismatch(key, value[0]));
                         }
                         if ((i & 0xfff) == 0xfff) {
                             done.lazySet(t * 16, base + i + 1);
@@ -183,6 +146,18 @@ public final class KvBench extends SeedRun {
         Workers.run("kv-cleanup", threads, t -> table.freePartition(t, t + 1));
         return new Measurement(List.of(Figure.higher("throughput", ops / seconds, "ops/sec"),
                 Figure.lower("time", seconds, "s")));
+    }
+
+    /** Puts task {@code t}'s keys as client {@code t+1}, counting them in {@code done} every 4096. */
+    private void putKeys(KvTable table, int t, AtomicLongArray done) {
+        int client = t + 1;
+        for (int i = 0; i < iterations; i++) {
+            long key = KvKeys.keyFor(t, i);
+            table.put(client, key, KvKeys.valueFor(key));
+            if ((i & 0xfff) == 0xfff) {
+                done.lazySet(t * 16, i + 1);
+            }
+        }
     }
 
     private static long sum(AtomicLongArray a) {

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.aepdsm.api.ownership.GlobalRef;
+import org.aepdsm.bench.internal.KvKeys;
 import org.aepdsm.bench.internal.PoolBytes;
 import org.junit.jupiter.api.Test;
 
@@ -29,17 +30,17 @@ class KvTableTest {
     @Test
     void everyPutKeyIsFoundWithItsValueAndAbsentKeysAreNot() {
         for (int i = 0; i < 1000; i++) {
-            long key = KvBench.keyFor(i % 3, i);
-            table.put(1 + i % 3, key, KvBench.valueFor(key));
+            long key = KvKeys.keyFor(i % 3, i);
+            table.put(1 + i % 3, key, KvKeys.valueFor(key));
         }
         long[] value = new long[1];
         for (int i = 0; i < 1000; i++) {
-            long key = KvBench.keyFor(i % 3, i);
+            long key = KvKeys.keyFor(i % 3, i);
             assertTrue(table.get(key, value), "key 0x" + Long.toHexString(key));
-            assertEquals(KvBench.valueFor(key), value[0]);
+            assertEquals(KvKeys.valueFor(key), value[0]);
         }
         value[0] = 17;
-        assertFalse(table.get(KvBench.keyFor(0, 5000), value));
+        assertFalse(table.get(KvKeys.keyFor(0, 5000), value));
         assertEquals(17, value[0], "a miss leaves the out value alone");
         assertEquals(1000, entry.live(), "one allocator object per key");
     }
@@ -72,7 +73,7 @@ class KvTableTest {
 
     @Test
     void nodesLiveInThePoolWithTheOriginalsLayout() {
-        long key = KvBench.keyFor(0, 0);
+        long key = KvKeys.keyFor(0, 0);
         table.put(1, key, 0x1234);
         table.put(1, key | (1L << KvTable.HASH_BITS), 0x5678);
         long[] value = new long[1];
@@ -105,7 +106,7 @@ class KvTableTest {
             threads[w] = new Thread(() -> {
                 for (int i = 0; i < perWriter; i++) {
                     long key = colliding(client, i);
-                    table.put(client, key, KvBench.valueFor(key));
+                    table.put(client, key, KvKeys.valueFor(key));
                 }
             }, "writer-" + w);
         }
@@ -114,10 +115,10 @@ class KvTableTest {
                 long[] value = new long[1];
                 long seed = 0x5eedL;
                 while (writing.get()) {
-                    seed = KvBench.next(seed);
+                    seed = KvKeys.next(seed);
                     int client = 1 + (int) Long.remainderUnsigned(seed, writers);
                     long key = colliding(client, (int) Long.remainderUnsigned(seed >>> 8, perWriter));
-                    if (table.get(key, value) && value[0] != KvBench.valueFor(key)) {
+                    if (table.get(key, value) && value[0] != KvKeys.valueFor(key)) {
                         wrong.compareAndSet(null, "key 0x" + Long.toHexString(key) + " read 0x"
                                 + Long.toHexString(value[0]) + " (seed 0x5eed)");
                     }
@@ -142,7 +143,7 @@ class KvTableTest {
             for (int i = 0; i < perWriter; i++) {
                 long key = colliding(client, i);
                 assertTrue(table.get(key, value), "key 0x" + Long.toHexString(key));
-                assertEquals(KvBench.valueFor(key), value[0]);
+                assertEquals(KvKeys.valueFor(key), value[0]);
             }
         }
     }
@@ -150,15 +151,15 @@ class KvTableTest {
     @Test
     void freePartitionFreesThatPartitionsNodesAndNoOthers() {
         for (int i = 0; i < 300; i++) {
-            table.put(1, KvBench.keyFor(0, i), i);
-            table.put(2, KvBench.keyFor(1, i), i);
+            table.put(1, KvKeys.keyFor(0, i), i);
+            table.put(2, KvKeys.keyFor(1, i), i);
         }
         assertEquals(600, entry.live());
         assertEquals(300, table.freePartition(0, 1));
         assertEquals(300, entry.live());
         long[] value = new long[1];
-        assertFalse(table.get(KvBench.keyFor(0, 7), value));
-        assertTrue(table.get(KvBench.keyFor(1, 7), value));
+        assertFalse(table.get(KvKeys.keyFor(0, 7), value));
+        assertTrue(table.get(KvKeys.keyFor(1, 7), value));
         assertEquals(7, value[0]);
         assertEquals(0, table.freePartition(0, 1), "an emptied partition frees nothing");
     }

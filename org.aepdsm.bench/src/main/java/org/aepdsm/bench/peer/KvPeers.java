@@ -8,10 +8,12 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
 
 import net.openhft.chronicle.map.ChronicleMap;
+import org.aepdsm.bench.internal.KvKeys;
 
 /**
- * kv's workload over other maps, with the same keys, values, random read sequence and verification: untimed
- * preload by each task, then timed reads that must all hit (or, in write mode, timed puts). Peers:
+ * kv's workload over other maps, with the same keys, values, random read sequence and verification (all from
+ * {@link KvKeys}, as kv's own): untimed preload by each task, then timed reads that must all hit (or, in write
+ * mode, timed puts). Peers:
  * <ul>
  * <li>{@code concurrent-hash-map}: {@code ConcurrentHashMap<Long, Long>} presized for every key (boxed keys, as a
  * Java program would write it);</li>
@@ -24,8 +26,6 @@ import net.openhft.chronicle.map.ChronicleMap;
  * Stateless; each run owns its threads.
  */
 final class KvPeers {
-    private static final long GOLDEN = 0x9e3779b97f4a7c15L;
-
     private KvPeers() {
     }
 
@@ -167,11 +167,12 @@ final class KvPeers {
         }
     }
 
-    private static long next(long x) {
-        x ^= x << 13;
-        x ^= x >>> 7;
-        x ^= x << 17;
-        return x;
+    /** Puts task {@code task}'s keys with their values. */
+    private static void putKeys(Store store, int task, int iterations) {
+        for (int i = 0; i < iterations; i++) {
+            long key = KvKeys.keyFor(task, i);
+            store.put(task, key, KvKeys.valueFor(key));
+        }
     }
 
     static void measure(PeerReport report, String peer, int threads, int iterations, boolean write, Store store) {
@@ -184,10 +185,7 @@ final class KvPeers {
             ts[t] = new Thread(() -> {
                 try {
                     if (!write) {
-                        for (int i = 0; i < iterations; i++) {
-                            long key = ((long) task << 56) | (i + 1L);
-                            store.put(task, key, key ^ GOLDEN);
-                        }
+                        putKeys(store, task, iterations);
                     }
                     barrier.await();
                     if (task == 0) {
@@ -195,26 +193,17 @@ final class KvPeers {
                     }
                     barrier.await();
                     if (write) {
-                        for (int i = 0; i < iterations; i++) {
-                            long key = ((long) task << 56) | (i + 1L);
-                            store.put(task, key, key ^ GOLDEN);
-                        }
+                        putKeys(store, task, iterations);
                     } else {
-                        long rng = 0xd1b54a32d192ed03L ^ ((long) task << 32) ^ iterations;
+                        KvKeys.ReadKeys keys = new KvKeys.ReadKeys(task, threads, iterations);
                         long[] value = new long[1];
                         for (int i = 0; i < iterations; i++) {
-                            rng = next(rng);
-                            long owner = Long.remainderUnsigned(rng, threads);
-                            rng = next(rng);
-                            long index = Long.remainderUnsigned(rng, iterations);
-                            long key = (owner << 56) | (index + 1);
+                            long key = keys.next();
                             if (!store.get(key, value)) {
-                                throw new IllegalStateException("kv_get missed preloaded key 0x"
-                                        + Long.toHexString(key));
+                                throw new IllegalStateException(KvKeys.missed(key));
                             }
-                            if (value[0] != (key ^ GOLDEN)) {
-                                throw new IllegalStateException("kv_get value mismatch for key 0x"
-                                        + Long.toHexString(key));
+                            if (value[0] != KvKeys.valueFor(key)) {
+                                throw new IllegalStateException(KvKeys.mismatch(key, value[0]));
                             }
                         }
                     }
