@@ -21,6 +21,11 @@ public final class EntryChoice {
     /** The service property marking the direct-link entry. */
     public static final String DIRECT_PROPERTY = "aepdsm.direct";
 
+    /** Why {@code --direct} found nothing, and how to get a direct-link entry. */
+    static final String NO_DIRECT = "no direct entry available: where the backend enforces the isolation in "
+            + "hardware (protection keys) the allocator has none beside its gated entry; configure "
+            + "org.aepdsm.allocator with direct=true for a direct-link pool";
+
     private EntryChoice() {
     }
 
@@ -64,7 +69,7 @@ public final class EntryChoice {
     public static ShadowEntry select(List<Candidate> candidates, boolean direct, OptionalLong address) {
         if (direct) {
             return candidates.stream().filter(Candidate::isDirect).findFirst().map(Candidate::entry)
-                    .orElseThrow(() -> new AepException(Errno.ENOENT, "no direct entry available"));
+                    .orElseThrow(() -> new AepException(Errno.ENOENT, NO_DIRECT));
         }
         if (address.isPresent()) {
             long a = address.getAsLong();

@@ -186,7 +186,7 @@ class BenchmarkRunTest {
     void directFlagWithoutDirectEntryIsRefused() {
         AepException e = assertThrows(AepException.class, () -> harness().run("threadtest", "1 1 1 --direct"));
         assertEquals(Errno.ENOENT, e.errno());
-        assertEquals("ENOENT: no direct entry available", e.getMessage());
+        assertEquals("ENOENT: " + EntryChoice.NO_DIRECT, e.getMessage());
     }
 
     @Test
