@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.aepdsm.launcher.JavaVersionCheck;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -109,21 +110,22 @@ class RuntimeJarIT {
             return Optional.empty();
         }
         try (Stream<Path> homes = Files.list(jvms)) {
-            return homes.filter(h -> Files.isExecutable(h.resolve("bin/java")) && feature(h) > 0 && feature(h) < 25)
-                    .map(h -> h.resolve("bin/java")).findFirst();
+            return homes.filter(h -> Files.isExecutable(h.resolve("bin/java"))).filter(h -> {
+                int f = feature(h);
+                return f > 0 && f < JavaVersionCheck.REQUIRED;
+            }).map(h -> h.resolve("bin/java")).findFirst();
         }
     }
 
+    /** The feature release a JDK's release file names, or -1. */
     private static int feature(Path home) {
         try {
             for (String l : Files.readAllLines(home.resolve("release"))) {
                 if (l.startsWith("JAVA_VERSION=")) {
-                    String v = l.substring("JAVA_VERSION=".length()).replace("\"", "");
-                    v = v.startsWith("1.") ? v.substring(2) : v;
-                    return Integer.parseInt(v.split("[^0-9]", 2)[0]);
+                    return JavaVersionCheck.feature(l.substring("JAVA_VERSION=".length()).replace("\"", ""));
                 }
             }
-        } catch (IOException | RuntimeException unreadable) {
+        } catch (IOException unreadable) {
             return -1;
         }
         return -1;

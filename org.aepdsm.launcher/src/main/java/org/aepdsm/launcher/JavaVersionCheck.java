@@ -51,8 +51,11 @@ public final class JavaVersionCheck implements BundleActivator {
                 + "export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; \"$JAVA_HOME/bin/java\" -jar aepdsm.jar";
     }
 
-    /** The feature release of a specification version: "1.8" is 8, "17" is 17; -1 when unreadable. */
-    static int feature(String specVersion) {
+    /**
+     * The feature release of a Java version string: "1.8" and "1.8.0_392" are 8, "17" and "17.0.15" are 17;
+     * -1 when unreadable.
+     */
+    public static int feature(String specVersion) {
         if (specVersion == null) {
             return -1;
         }

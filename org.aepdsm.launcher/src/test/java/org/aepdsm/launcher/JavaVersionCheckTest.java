@@ -29,6 +29,8 @@ class JavaVersionCheckTest {
     void legacyAndUnreadableVersionsAreRefused() {
         assertEquals(8, JavaVersionCheck.feature("1.8"));
         assertEquals(24, JavaVersionCheck.feature("24"));
+        assertEquals(8, JavaVersionCheck.feature("1.8.0_392"));
+        assertEquals(17, JavaVersionCheck.feature("17.0.15"));
         assertEquals(-1, JavaVersionCheck.feature("x"));
         assertEquals(-1, JavaVersionCheck.feature(null));
         assertNotNull(JavaVersionCheck.refusal("1.8", "/jre8", 25));
