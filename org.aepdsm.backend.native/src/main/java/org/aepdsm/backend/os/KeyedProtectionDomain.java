@@ -92,21 +92,12 @@ final class KeyedProtectionDomain implements ProtectionDomain {
 
     @Override
     public void enter() {
-        int[] d = depth.get();
-        if (d[0]++ == 0 && key > 0) {
-            ProtectionKeys.setRights(key, 0);
-        }
+        enterWithPass();
     }
 
     @Override
     public void leave() {
-        int[] d = depth.get();
-        if (d[0] == 0) {
-            return;
-        }
-        if (--d[0] == 0 && key > 0) {
-            ProtectionKeys.setRights(key, ProtectionKeys.DISABLE_ACCESS);
-        }
+        release(depth.get());
     }
 
     @Override
@@ -120,10 +111,11 @@ final class KeyedProtectionDomain implements ProtectionDomain {
 
     @Override
     public void leave(Object pass) {
-        if (!(pass instanceof int[] d)) {
-            leave();
-            return;
-        }
+        release(pass instanceof int[] d ? d : depth.get());
+    }
+
+    /** Leaves one level of the calling thread's nesting {@code d}; the outermost leave drops the rights. */
+    private void release(int[] d) {
         if (d[0] == 0) {
             return;
         }
