@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Locale;
 
 import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.bench.internal.CompilerIdle;
 import org.aepdsm.bench.internal.PoolBytes;
+import org.aepdsm.bench.internal.WarmUp;
 import org.aepdsm.bench.sync.WorkerBarrier;
 
 /**
@@ -182,6 +184,7 @@ public final class PageRank extends SeedRun {
             Vertices vertex = allocateStage(calls, bytes, part);
             aepBytes += vertices * vertexBytes();
             allStages.add(vertex);
+            CompilerIdle.await(WarmUp.COMPILER_WAIT_MILLIS);
             StageWorker[] crew = new StageWorker[workers];
             double seconds = runStage(calls, bytes, part, vertex, s, iterations, "pagerank stage " + s, crew,
                     progress);
@@ -227,20 +230,36 @@ public final class PageRank extends SeedRun {
         return new Measurement(figures);
     }
 
-    /** Iterations of the untimed warm-up stage (see {@link #warmUp}). */
-    public static final int WARMUP_ITERATIONS = 50;
+    /** Fewest untimed warm-up rounds before stage 0 (see {@link #warmUp}). */
+    public static final int MIN_WARMUP_ROUNDS = 3;
+
+    /** Most untimed warm-up rounds before stage 0. */
+    public static final int MAX_WARMUP_ROUNDS = 16;
+
+    /** Warm-up time after which no further round starts once {@link #MIN_WARMUP_ROUNDS} are done. */
+    public static final long WARMUP_MILLIS = 3000;
+
+    /** Iterations of each warm-up round's stage. */
+    public static final int WARMUP_ITERATIONS = 20;
 
     /**
-     * One untimed stage of {@code initial_vertices} vertices and {@link #WARMUP_ITERATIONS} iterations on its
-     * own vertices, freed afterwards, so the JVM compiles the workers' and the entry's code before stage 0 is
-     * timed; the heap peer runs the same warm-up stage. It prints nothing and leaves the pool as it found it.
+     * Untimed rounds, each a whole stage of {@code initial_vertices} vertices: allocate them,
+     * {@link #WARMUP_ITERATIONS} iterations, free them; at least {@link #MIN_WARMUP_ROUNDS}, then more until a
+     * round passes without the JIT compilers doing any work, at most {@link #MAX_WARMUP_ROUNDS} or until
+     * {@link #WARMUP_MILLIS} have passed. The JVM compiles the workers' and the entry's code from profiles that
+     * have seen every path a timed stage takes: one round is not enough, since the first free of the vertices (a
+     * path the iterations never take) discards the entry's compiled code, and with more workers than processors
+     * the compilers get little processor time while the workers run. The heap peer warms up the same way. It
+     * prints nothing and leaves the pool as it found it.
      */
     private void warmUp(EntryCalls calls, PoolBytes bytes, Progress progress) {
         Partition part = new Partition(initialVertices, workers);
-        Vertices vertex = allocateStage(calls, bytes, part);
-        runStage(calls, bytes, part, vertex, 0, WARMUP_ITERATIONS, "pagerank warm-up", new StageWorker[workers],
-                progress);
-        free(calls, vertex);
+        WarmUp.run(MIN_WARMUP_ROUNDS, MAX_WARMUP_ROUNDS, WARMUP_MILLIS, round -> {
+            Vertices vertex = allocateStage(calls, bytes, part);
+            runStage(calls, bytes, part, vertex, 0, WARMUP_ITERATIONS, "pagerank warm-up round " + round,
+                    new StageWorker[workers], progress);
+            free(calls, vertex);
+        });
     }
 
     /** FREEs a stage's vertices, each by the worker's client that allocated it. */
@@ -327,6 +346,12 @@ public final class PageRank extends SeedRun {
         private final double[] self;
         private final long[][] outMsgs;
         private final long[][] outAt;
+        /** Per destination worker, the rank shares for its range in this iteration: chunk c at [64c, 64c+64). */
+        private final double[][] outShares;
+        /** One vertex's edges, read from its object in one run. */
+        private final int[] edgeBuf;
+        /** One received message's values. */
+        private final double[] valueBuf = new double[MSG_VALUES];
         private final boolean[] seen;
         private final String[] sendFailure;
         private final int workers;
@@ -348,11 +373,14 @@ public final class PageRank extends SeedRun {
             this.self = new double[mine.length];
             this.outMsgs = new long[workers][];
             this.outAt = new long[workers][];
+            this.outShares = new double[workers][];
+            this.edgeBuf = new int[run.edgesPerVertex];
             this.seen = new boolean[workers];
             this.sendFailure = new String[workers];
             for (int dst = 0; dst < workers; dst++) {
                 outMsgs[dst] = new long[dst == id ? 0 : part.chunks[dst]];
                 outAt[dst] = new long[outMsgs[dst].length];
+                outShares[dst] = new double[outMsgs[dst].length * MSG_VALUES];
                 sendFailure[dst] = "pagerank send failed: " + client + " -> " + (dst + 1);
             }
         }
@@ -398,30 +426,47 @@ public final class PageRank extends SeedRun {
                     bytes.setIntAt(at + M_DST, dst);
                     bytes.setLongAt(at + M_OFFSET, off);
                     bytes.setLongAt(at + M_COUNT, Math.min(part.count[dst] - off, MSG_VALUES));
-                    bytes.zeroAt(at + M_VALUES, 8L * MSG_VALUES);
                     handles[c] = m;
                     outAt[dst][c] = at;
                 }
             }
         }
 
-        /** Pushes every local vertex's rank share along its edges: to self or into the owner's message. */
+        /**
+         * Pushes every local vertex's rank share along its edges: to self, or to the owner's share of the
+         * destination's chunk, then writes each chunk's 64 shares into its message's values in one run. The
+         * messages end as the original's do (zeroed at allocation, then summed into slot by slot in the same
+         * order), their values written once instead of read and written back per edge.
+         */
         private void scatter() {
+            for (double[] shares : outShares) {
+                Arrays.fill(shares, 0.0);
+            }
             long[] start = part.start;
+            int[] edges = edgeBuf;
             for (long v : mine) {
                 int degree = bytes.intAt(v + V_DEGREE);
+                if (Integer.compareUnsigned(degree, edges.length) > 0 || degree == 0) {
+                    throw EntryCalls.selfCheck("pagerank vertex at pool offset " + v + " has out_degree "
+                            + Integer.toUnsignedString(degree) + ", expected " + edges.length);
+                }
                 double share = bytes.doubleAt(v + V_RANK) / degree;
-                long edges = v + V_EDGES;
+                bytes.intsAt(v + V_EDGES, edges, degree);
                 for (int e = 0; e < degree; e++) {
-                    long dstVertex = Integer.toUnsignedLong(bytes.intAt(edges + 4L * e));
+                    long dstVertex = Integer.toUnsignedLong(edges[e]);
                     int owner = part.ownerOf(dstVertex);
-                    long off = dstVertex - start[owner];
+                    int off = (int) (dstVertex - start[owner]);
                     if (owner == id) {
-                        self[(int) off] += share;
+                        self[off] += share;
                     } else {
-                        long slot = outAt[owner][(int) (off / MSG_VALUES)] + M_VALUES + 8 * (off % MSG_VALUES);
-                        bytes.setDoubleAt(slot, bytes.doubleAt(slot) + share);
+                        outShares[owner][off] += share;
                     }
+                }
+            }
+            for (int dst = 0; dst < workers; dst++) {
+                long[] at = outAt[dst];
+                for (int c = 0; c < at.length; c++) {
+                    bytes.setDoublesAt(at[c] + M_VALUES, outShares[dst], c * MSG_VALUES, MSG_VALUES);
                 }
             }
         }
@@ -454,10 +499,11 @@ public final class PageRank extends SeedRun {
                     throw EntryCalls.selfCheck("pagerank message mismatch: worker=" + id + " iter=" + iter
                             + " got src=" + src + " dst=" + dst + " chunk=" + chunk);
                 }
-                long values = at + M_VALUES;
+                double[] values = valueBuf;
+                bytes.doublesAt(at + M_VALUES, values, (int) count);
                 for (int i = 0; i < count; i++) {
                     long next = mine[(int) (offset + i)] + V_NEXT;
-                    bytes.setDoubleAt(next, bytes.doubleAt(next) + DAMPING * bytes.doubleAt(values + 8L * i));
+                    bytes.setDoubleAt(next, bytes.doubleAt(next) + DAMPING * values[i]);
                 }
                 calls.free(client, m);
             }

@@ -72,6 +72,35 @@ public final class PoolBytes {
         pool.set(DOUBLE, at, value);
     }
 
+    /**
+     * Reads {@code count} consecutive u32s from pool offset {@code at} into {@code into[0..count)}: one bounds check
+     * for the run instead of one per value.
+     *
+     * @throws IndexOutOfBoundsException when the run is not inside the pool or does not fit {@code into}
+     */
+    public void intsAt(long at, int[] into, int count) {
+        MemorySegment.copy(pool, INT, at, into, 0, count);
+    }
+
+    /**
+     * Reads {@code count} consecutive doubles from pool offset {@code at} into {@code into[0..count)}.
+     *
+     * @throws IndexOutOfBoundsException when the run is not inside the pool or does not fit {@code into}
+     */
+    public void doublesAt(long at, double[] into, int count) {
+        MemorySegment.copy(pool, DOUBLE, at, into, 0, count);
+    }
+
+    /**
+     * Stores {@code from[index..index+count)} as consecutive doubles from pool offset {@code at}.
+     *
+     * @throws IndexOutOfBoundsException when the run is not inside the pool or not inside {@code from}; nothing is
+     *                                   written then
+     */
+    public void setDoublesAt(long at, double[] from, int index, int count) {
+        MemorySegment.copy(from, index, pool, DOUBLE, at, count);
+    }
+
     /** The u64 at {@code offset} in the object. */
     public long getLong(long handle, long offset) {
         return pool.get(LONG, at(handle, offset));

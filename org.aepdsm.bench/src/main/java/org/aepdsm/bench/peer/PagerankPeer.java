@@ -7,6 +7,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.aepdsm.bench.PageRank;
+import org.aepdsm.bench.internal.CompilerIdle;
+import org.aepdsm.bench.internal.WarmUp;
 
 /**
  * pagerank with plain Java objects: the same graph, partition, chunked message exchange between barriers, message
@@ -60,7 +62,8 @@ final class PagerankPeer {
             double work = 0;
             double seconds = 0;
             long vertices = initial;
-            stage(workers, initial, 0, PageRank.WARMUP_ITERATIONS, edges);
+            WarmUp.run(PageRank.MIN_WARMUP_ROUNDS, PageRank.MAX_WARMUP_ROUNDS, PageRank.WARMUP_MILLIS,
+                    round -> stage(workers, initial, 0, PageRank.WARMUP_ITERATIONS, edges));
             for (int s = 0; s < stages; s++) {
                 double t = stage(workers, vertices, s, iterations, edges);
                 double traversed = (double) vertices * edges * iterations;
@@ -110,6 +113,7 @@ final class PagerankPeer {
             inbox[w] = new ConcurrentLinkedQueue<>();
         }
         CyclicBarrier barrier = new CyclicBarrier(workers);
+        CompilerIdle.await(WarmUp.COMPILER_WAIT_MILLIS);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] span = new long[2];
         int mc = maxChunks;

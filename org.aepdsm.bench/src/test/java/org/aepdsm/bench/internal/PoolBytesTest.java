@@ -1,5 +1,6 @@
 package org.aepdsm.bench.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -54,6 +55,37 @@ class PoolBytesTest {
             byte expected = i >= from && i < from + length ? 0 : (byte) 0x5a;
             assertEquals(expected, pool.get(ValueLayout.JAVA_BYTE, i), "byte " + i);
         }
+    }
+
+    @Test
+    void runAccessorsMoveConsecutiveValuesAtUnalignedOffsets() {
+        for (int i = 0; i < 5; i++) {
+            bytes.setIntAt(301 + 4L * i, 10 * i - 7);
+        }
+        int[] ints = new int[8];
+        bytes.intsAt(301, ints, 5);
+        assertArrayEquals(new int[] {-7, 3, 13, 23, 33, 0, 0, 0}, ints, "five read, the rest untouched");
+
+        double[] from = {9.0, 0.5, 1.5, 2.5, 9.0};
+        bytes.setDoublesAt(603, from, 1, 3);
+        assertEquals(0.5, bytes.doubleAt(603));
+        assertEquals(2.5, bytes.doubleAt(619));
+        assertEquals(0L, bytes.longAt(627), "nothing past the run");
+        double[] back = new double[3];
+        bytes.doublesAt(603, back, 3);
+        assertArrayEquals(new double[] {0.5, 1.5, 2.5}, back);
+    }
+
+    @Test
+    void runsOutsideThePoolThrowAndWriteNothing() {
+        double[] ones = {1, 1, 1, 1};
+        assertThrows(IndexOutOfBoundsException.class, () -> bytes.setDoublesAt(POOL_BYTES - 24, ones, 0, 4));
+        for (long at = POOL_BYTES - 24; at < POOL_BYTES; at += 8) {
+            assertEquals(0.0, bytes.doubleAt(at), "offset " + at);
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> bytes.intsAt(POOL_BYTES - 8, new int[4], 4));
+        assertThrows(IndexOutOfBoundsException.class, () -> bytes.doublesAt(0, new double[2], 3),
+                "a run longer than its array");
     }
 
     @Test

@@ -1,0 +1,59 @@
+package org.aepdsm.bench.internal;
+
+import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Untimed warm-up rounds that go on until the JIT compilers are done with the code they exercise: at least
+ * {@code min} rounds, then more until one passes without the compilers doing any work
+ * ({@link CompilerIdle#compileMillis} unchanged over the round), at most {@code max} rounds or until
+ * {@code millis} have passed. After each round it waits for the compilers to go idle ({@link CompilerIdle#await}),
+ * so what a round asked them to compile is done before the next round runs, instead of competing with it for the
+ * processors. A fixed count of rounds is either too few on a machine where the compilers get little processor time
+ * (more workers than processors) or wasted on one where they finish early.
+ *
+ * <p>Stateless and thread-safe; the rounds run on the calling thread.
+ */
+public final class WarmUp {
+    /** Longest wait for the compilers to go idle after a round. */
+    public static final long COMPILER_WAIT_MILLIS = 2000;
+
+    private WarmUp() {
+    }
+
+    /**
+     * Runs the rounds.
+     *
+     * @param min    fewest rounds
+     * @param max    most rounds
+     * @param millis time after which no further round starts once {@code min} are done
+     * @param round  one round; gets its number from 1
+     * @return the number of rounds run
+     * @throws IllegalArgumentException when {@code min} is not positive or {@code max} is below it
+     */
+    public static int run(int min, int max, long millis, IntConsumer round) {
+        return run(min, max, millis, round, CompilerIdle::compileMillis,
+                () -> CompilerIdle.await(COMPILER_WAIT_MILLIS));
+    }
+
+    /** {@link #run(int, int, long, IntConsumer)} on a given compile-time clock and wait for idle compilers. */
+    static int run(int min, int max, long millis, IntConsumer round, LongSupplier compileMillis, Runnable awaitIdle) {
+        if (min <= 0 || max < min) {
+            throw new IllegalArgumentException("warm-up rounds [" + min + ", " + max + "] is not a range of counts");
+        }
+        awaitIdle.run();
+        long started = System.nanoTime();
+        long compiled = compileMillis.getAsLong();
+        int done = 0;
+        while (done < max) {
+            round.accept(++done);
+            awaitIdle.run();
+            long now = compileMillis.getAsLong();
+            if (done >= min && (now == compiled || System.nanoTime() - started >= millis * 1_000_000L)) {
+                break;
+            }
+            compiled = now;
+        }
+        return done;
+    }
+}

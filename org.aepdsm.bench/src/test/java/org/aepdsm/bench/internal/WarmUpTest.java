@@ -1,0 +1,69 @@
+package org.aepdsm.bench.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+class WarmUpTest {
+    @Test
+    void stopsAfterTheFirstRoundPastTheMinimumThatCompiledNothing() {
+        long[] clock = {100, 150, 180, 200, 200, 260};
+        AtomicInteger reads = new AtomicInteger();
+        List<Integer> rounds = new ArrayList<>();
+        int done = WarmUp.run(2, 10, 60_000, rounds::add, () -> clock[reads.getAndIncrement()], () -> { });
+        assertEquals(4, done, "round 4 compiled nothing (200 -> 200)");
+        assertEquals(List.of(1, 2, 3, 4), rounds);
+    }
+
+    @Test
+    void runsTheMinimumEvenWhenNothingCompiles() {
+        int done = WarmUp.run(3, 10, 60_000, r -> { }, () -> 7, () -> { });
+        assertEquals(3, done);
+    }
+
+    @Test
+    void stopsAtTheMaximumWhileTheCompilersKeepWorking() {
+        AtomicLong clock = new AtomicLong();
+        int done = WarmUp.run(1, 5, 60_000, r -> { }, () -> clock.addAndGet(10), () -> { });
+        assertEquals(5, done);
+    }
+
+    @Test
+    void stopsOnTimeOnceTheMinimumIsDone() {
+        AtomicLong clock = new AtomicLong();
+        int done = WarmUp.run(2, 1000, 20, r -> sleep(15), () -> clock.addAndGet(10), () -> { });
+        assertEquals(2, done, "the second round ends past 20 ms");
+    }
+
+    @Test
+    void waitsForIdleCompilersBeforeTheFirstRoundAndAfterEachRound() {
+        List<String> events = new ArrayList<>();
+        AtomicLong clock = new AtomicLong();
+        WarmUp.run(2, 2, 60_000, r -> events.add("round " + r), () -> clock.addAndGet(1),
+                () -> events.add("idle"));
+        assertEquals(List.of("idle", "round 1", "idle", "round 2", "idle"), events);
+    }
+
+    @Test
+    void refusesARoundRangeThatIsNotOne() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WarmUp.run(0, 3, 10, r -> { }));
+        assertTrue(e.getMessage().contains("[0, 3]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> WarmUp.run(4, 3, 10, r -> { }));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
