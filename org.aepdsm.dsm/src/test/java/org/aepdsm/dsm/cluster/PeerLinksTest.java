@@ -29,6 +29,37 @@ class PeerLinksTest {
         return ByteBuffer.allocate(8).putInt(sender).putInt(seq).array();
     }
 
+    /** One step of a thread's work: its {@code i}th. */
+    @FunctionalInterface
+    private interface Step {
+        void run(int thread, int i) throws Exception;
+    }
+
+    /**
+     * Runs {@code perThread} steps on each of {@code threads} threads at once and returns when all are done;
+     * the first step that failed fails the caller.
+     */
+    private static void onThreads(int threads, int perThread, Step step) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> work = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        step.run(thread, i);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     @Test
     void framesOfEachSenderArriveInOrderAndWhole() throws Exception {
         List<int[]> got = new CopyOnWriteArrayList<>();
@@ -37,24 +68,7 @@ class PeerLinksTest {
         try (PeerLinks receiver = new PeerLinks(2, LOOPBACK, (from, f) -> got.add(new int[] {from, f.getInt(),
                 f.getInt()}));
                 PeerLinks sender = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                List<Future<?>> work = new java.util.ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int thread = t;
-                    work.add(pool.submit(() -> {
-                        for (int i = 0; i < perThread; i++) {
-                            sender.send(2, receiver.address(), frame(thread, i));
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : work) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdown();
-            }
+            onThreads(threads, perThread, (thread, i) -> sender.send(2, receiver.address(), frame(thread, i)));
             Await.until("every frame to arrive", 20_000, () -> got.size() == threads * perThread,
                     () -> got.size() + " frames");
             int[] next = new int[threads];
@@ -159,27 +173,12 @@ class PeerLinksTest {
                 PeerLinks caller = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
             int threads = 4;
             int perThread = 300;
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                List<Future<?>> work = new java.util.ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int thread = t;
-                    work.add(pool.submit(() -> {
-                        for (int i = 0; i < perThread; i++) {
-                            ByteBuffer answer = call(caller, 2, server.address(), frame(thread, i));
-                            assertEquals(i, answer.getInt(0), "thread " + thread + " call " + i);
-                            assertEquals(thread, answer.getInt(4), "thread " + thread + " call " + i);
-                            assertEquals(1, answer.getInt(8), "the caller's node id");
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : work) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdown();
-            }
+            onThreads(threads, perThread, (thread, i) -> {
+                ByteBuffer answer = call(caller, 2, server.address(), frame(thread, i));
+                assertEquals(i, answer.getInt(0), "thread " + thread + " call " + i);
+                assertEquals(thread, answer.getInt(4), "thread " + thread + " call " + i);
+                assertEquals(1, answer.getInt(8), "the caller's node id");
+            });
         }
     }
 
