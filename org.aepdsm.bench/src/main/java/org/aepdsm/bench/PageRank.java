@@ -184,7 +184,7 @@ public final class PageRank extends SeedRun {
             Vertices vertex = allocateStage(calls, bytes, part);
             aepBytes += vertices * vertexBytes();
             allStages.add(vertex);
-            CompilerIdle.await(WarmUp.COMPILER_WAIT_MILLIS);
+            CompilerIdle.await();
             StageWorker[] crew = new StageWorker[workers];
             double seconds = runStage(calls, bytes, part, vertex, s, iterations, "pagerank stage " + s, crew,
                     progress);

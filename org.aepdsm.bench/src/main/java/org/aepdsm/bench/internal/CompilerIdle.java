@@ -31,10 +31,18 @@ import javax.management.ObjectName;
  * <p>Stateless and thread-safe.
  */
 public final class CompilerIdle {
+    /** Longest wait of {@link #await()}. */
+    public static final long MAX_WAIT_MILLIS = 2000;
+
     /** Pause between two looks at the queue. */
     private static final long POLL_MILLIS = 5;
 
     private CompilerIdle() {
+    }
+
+    /** {@link #await(long)} for at most {@link #MAX_WAIT_MILLIS}. */
+    public static boolean await() {
+        return await(MAX_WAIT_MILLIS);
     }
 
     /**

@@ -15,9 +15,6 @@ import java.util.function.LongSupplier;
  * <p>Stateless and thread-safe; the rounds run on the calling thread.
  */
 public final class WarmUp {
-    /** Longest wait for the compilers to go idle after a round. */
-    public static final long COMPILER_WAIT_MILLIS = 2000;
-
     private WarmUp() {
     }
 
@@ -33,7 +30,7 @@ public final class WarmUp {
      */
     public static int run(int min, int max, long millis, IntConsumer round) {
         return run(min, max, millis, round, CompilerIdle::compileMillis,
-                () -> CompilerIdle.await(COMPILER_WAIT_MILLIS));
+                CompilerIdle::await);
     }
 
     /** {@link #run(int, int, long, IntConsumer)} on a given compile-time clock and wait for idle compilers. */

@@ -113,7 +113,7 @@ final class PagerankPeer {
             inbox[w] = new ConcurrentLinkedQueue<>();
         }
         CyclicBarrier barrier = new CyclicBarrier(workers);
-        CompilerIdle.await(WarmUp.COMPILER_WAIT_MILLIS);
+        CompilerIdle.await();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] span = new long[2];
         int mc = maxChunks;
