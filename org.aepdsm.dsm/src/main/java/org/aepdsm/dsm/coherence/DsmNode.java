@@ -367,20 +367,11 @@ public final class DsmNode implements DsmCluster, AutoCloseable {
     private Region awaitRegion(String name) {
         long deadline = System.nanoTime() + channel.config().rpcTimeoutMs() * 1_000_000L / 2;
         synchronized (moves) {
-            for (;;) {
-                Region r = regions.get(name);
+            Monitors.awaitUntil(moves, deadline, () -> {
                 RegionInfo info = directory.get(name);
-                long left = deadline - System.nanoTime();
-                if (r != null || info == null || info.origin() == channel.localNode() || left <= 0) {
-                    return r;
-                }
-                try {
-                    moves.wait(left / 1_000_000, (int) (left % 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return r;
-                }
-            }
+                return regions.get(name) != null || info == null || info.origin() == channel.localNode();
+            });
+            return regions.get(name);
         }
     }
 

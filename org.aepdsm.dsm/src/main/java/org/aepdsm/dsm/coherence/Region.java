@@ -334,17 +334,8 @@ public final class Region implements DsmRegion, AutoCloseable {
      */
     private void awaitMove(int from, long deadline, long page) {
         synchronized (moves) {
-            while (origin == from) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw originDown(page, from);
-                }
-                try {
-                    moves.wait(left / 1_000_000, (int) (left % 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw originDown(page, from);
-                }
+            if (!Monitors.awaitUntil(moves, deadline, () -> origin != from)) {
+                throw originDown(page, from);
             }
         }
     }
@@ -510,17 +501,8 @@ public final class Region implements DsmRegion, AutoCloseable {
         long wait = channel.config().rpcTimeoutMs() * 1_000_000L / 2;
         long deadline = System.nanoTime() + wait;
         synchronized (moves) {
-            while (origin != self) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return null;
-                }
-                try {
-                    moves.wait(left / 1_000_000, (int) (left % 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
+            if (!Monitors.awaitUntil(moves, deadline, () -> origin == self)) {
+                return null;
             }
         }
         try {
