@@ -122,7 +122,7 @@ public final class AepAllocator {
     }
 
     private AepAllocator(MemorySegment pool, Topology topology, int mailboxSlots, boolean attach, PrintStream out) {
-        this.w = new PoolWords(pool);
+        this.w = PoolWords.of(pool);
         this.attached = attach;
         this.out = Objects.requireNonNull(out, "out");
         this.requestedTopology = Objects.requireNonNull(topology, "topology");
