@@ -271,6 +271,9 @@ public final class SimMachine implements MemoryBackend {
             throw new AepException(Errno.ENOMEM, "no free run for shared pool size " + size + " in the CXL tier ("
                     + cxl.freeFrames() + " frames free)");
         }
+        // A pool is touched densely and at random (an allocator's metadata and objects): huge pages spare its
+        // users most TLB misses. Advice only; the bytes read as zero either way.
+        memory.preferHugePages(cxl.addressOf(first), size);
         if (existing != null) {
             cxl.freeRun(existing.firstFrame(), existing.frames());
             existing.moveTo(first, frames);

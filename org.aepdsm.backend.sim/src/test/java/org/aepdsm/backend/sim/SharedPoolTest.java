@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 import org.aepdsm.api.Errno;
 import org.aepdsm.api.memory.ProtectionDomain;
@@ -14,6 +18,7 @@ import org.aepdsm.api.memory.SharedPool;
 import org.aepdsm.api.memory.SharedPoolSpec;
 import org.aepdsm.api.memory.Tier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class SharedPoolTest {
@@ -36,6 +41,35 @@ class SharedPoolTest {
         assertEquals(77, b.segment().get(ValueLayout.JAVA_LONG, 4096));
         assertEquals(Tier.CXL, machine.cxlPool().tier());
         assertEquals((8L << 20) / 4096, machine.cxlPool().frameCount(), "the 8 MiB CXL tier");
+    }
+
+    @Test
+    void aCreatedPoolAsksForTransparentHugePages() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/sys/kernel/mm/transparent_hugepage")),
+                "this kernel has no transparent huge pages");
+        SharedPool p = machine.openSharedPool(new SharedPoolSpec("huge", 6L << 20, false));
+        long start = p.segment().address();
+        long huge = (start + (2L << 20) - 1) & -(2L << 20);
+        assertTrue(huge + (2L << 20) <= start + p.size(), "a 6 MiB pool holds a whole aligned 2 MiB page");
+        assertTrue(vmFlags(huge).contains("hg"), "the pool's mapping is advised for huge pages: " + vmFlags(huge));
+        p.segment().set(ValueLayout.JAVA_LONG, huge - start, 42);
+        assertEquals(42, p.segment().get(ValueLayout.JAVA_LONG, huge - start));
+        assertEquals(0, p.segment().get(ValueLayout.JAVA_LONG, p.size() - 8), "the advice keeps the bytes zero");
+    }
+
+    /** The {@code VmFlags} line of the mapping of this process that holds {@code address}. */
+    private static List<String> vmFlags(long address) throws IOException {
+        boolean inside = false;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                String[] range = line.substring(0, line.indexOf(' ')).split("-");
+                inside = Long.compareUnsigned(Long.parseUnsignedLong(range[0], 16), address) <= 0
+                        && Long.compareUnsigned(address, Long.parseUnsignedLong(range[1], 16)) < 0;
+            } else if (inside && line.startsWith("VmFlags:")) {
+                return List.of(line.substring("VmFlags:".length()).trim().split(" "));
+            }
+        }
+        throw new AssertionError("no mapping holds 0x" + Long.toHexString(address));
     }
 
     @Test

@@ -11,7 +11,9 @@ import java.lang.invoke.MethodHandle;
  * Host memory reserved lazily: anonymous private mappings with {@code MAP_NORESERVE}, so a bank
  * costs nothing until its pages are touched and untouched pages read as zero (the kernel's zero
  * page). Large zero fills are {@code madvise(MADV_DONTNEED)}, which gives the pages back and makes
- * them read as zero again. The only native calls of the bundle live here.
+ * them read as zero again. Ranges that are used densely (shared pools) can ask for transparent huge
+ * pages ({@code madvise(MADV_HUGEPAGE)}), which the kernel then backs with 2 MiB pages where it can.
+ * The only native calls of the bundle live here.
  *
  * <p>Stateless; thread-safe. Ownership: a segment from {@link #reserve} belongs to the arena given;
  * closing the arena unmaps it.
@@ -23,6 +25,9 @@ final class HostMemory {
     private static final int MAP_ANONYMOUS = 0x20;
     private static final int MAP_NORESERVE = 0x4000;
     private static final int MADV_DONTNEED = 4;
+    private static final int MADV_HUGEPAGE = 14;
+    /** The x86-64 transparent huge page. */
+    static final long HUGE_PAGE = 2L << 20;
     private static final long MAP_FAILED = -1L;
     /** Host page size assumed by the DONTNEED fill; the x86-64 base page. */
     static final long PAGE = 4096;
@@ -91,6 +96,27 @@ final class HostMemory {
             return (int) MADVISE.invokeExact(address, bytes, MADV_DONTNEED) == 0;
         } catch (Throwable t) {
             return false;
+        }
+    }
+
+    /**
+     * Asks the kernel to back the 2 MiB-aligned part of a range of a reserved segment with transparent huge pages
+     * (fewer TLB misses for memory touched densely and at random, such as an allocator's pool). Advice only: on
+     * a kernel without transparent huge pages, or with them set to {@code never}, the range keeps base pages.
+     *
+     * @return the bytes advised (0 when the range holds no whole huge page or the kernel refused)
+     */
+    static long preferHugePages(MemorySegment bank, long offset, long bytes) {
+        long start = bank.address() + offset;
+        long from = (start + HUGE_PAGE - 1) & -HUGE_PAGE;
+        long to = (start + bytes) & -HUGE_PAGE;
+        if (to <= from) {
+            return 0;
+        }
+        try {
+            return (int) MADVISE.invokeExact(from, to - from, MADV_HUGEPAGE) == 0 ? to - from : 0;
+        } catch (Throwable t) {
+            return 0;
         }
     }
 }

@@ -206,6 +206,21 @@ public final class PhysicalMemory implements AutoCloseable {
         b.asSlice(to, off + bytes - to).fill((byte) 0);
     }
 
+    /**
+     * Asks for transparent huge pages behind a physical range that will be used densely (see
+     * {@link HostMemory#preferHugePages}); its contents do not change.
+     *
+     * @return the bytes of the range the kernel accepted the advice for (whole 2 MiB pages inside it)
+     */
+    public long preferHugePages(long pa, long bytes) {
+        range(pa, bytes);
+        try {
+            return HostMemory.preferHugePages(bank(pa), pa & OFFSET_MASK, bytes);
+        } catch (IllegalStateException closed) {
+            throw gone(closed);
+        }
+    }
+
     /** The bytes of a physical range, valid until {@link #close()}. */
     public MemorySegment slice(long pa, long bytes) {
         return range(pa, bytes);
