@@ -18,25 +18,30 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Both implementations of the pool's word accesses behave alike; {@link PoolWords#of} gives each pool its class. */
+/** Pool words behave alike on both kinds of {@link SegmentConstant}; {@link SegmentConstant#of} gives each segment its class. */
 class PoolWordsTest {
     private static final long SIZE = 4096;
 
     static Stream<Arguments> kinds() {
         return Stream.of(Arguments.of("of", (Function<MemorySegment, PoolWords>) PoolWords::of),
-                Arguments.of("onField", (Function<MemorySegment, PoolWords>) PoolWords::onField));
+                Arguments.of("onField", (Function<MemorySegment, PoolWords>) s -> new PoolWords(SegmentConstant.onField(s))));
     }
 
     @Test
-    void eachPoolGetsAHiddenClassHoldingItsSegment() {
+    void eachSegmentGetsAHiddenClassHoldingIt() {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment one = arena.allocate(SIZE, 64);
             MemorySegment two = arena.allocate(SIZE, 64);
             PoolWords a = PoolWords.of(one);
             PoolWords b = PoolWords.of(two);
+            SegmentConstant ca = SegmentConstant.of(one);
+            SegmentConstant cb = SegmentConstant.of(two);
             assertTrue(a.constantSegment());
-            assertTrue(a.getClass().isHidden(), a.getClass().getName());
-            assertNotSame(a.getClass(), b.getClass(), "one class per pool");
+            assertTrue(ca.constant());
+            assertTrue(ca.getClass().isHidden(), ca.getClass().getName());
+            assertNotSame(ca.getClass(), cb.getClass(), "one class per segment");
+            assertSame(one, ca.segment());
+            assertSame(two, cb.segment());
             assertSame(one, a.segment());
             assertSame(two, b.segment());
             a.put(8, 11);
@@ -51,9 +56,10 @@ class PoolWordsTest {
     @Test
     void theFieldImplementationSaysSo() {
         try (Arena arena = Arena.ofConfined()) {
-            PoolWords w = PoolWords.onField(arena.allocate(SIZE, 64));
-            assertFalse(w.constantSegment());
-            assertFalse(w.getClass().isHidden());
+            SegmentConstant c = SegmentConstant.onField(arena.allocate(SIZE, 64));
+            assertFalse(c.constant());
+            assertFalse(c.getClass().isHidden());
+            assertFalse(new PoolWords(c).constantSegment());
         }
     }
 
