@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.bench.internal.CompilerIdle;
+import org.aepdsm.bench.internal.WarmUp;
 
 /**
  * threadtest: {@code threads} workers (clients 1..threads) each MALLOC {@code objects/threads} objects of
@@ -79,7 +81,9 @@ public final class ThreadTest extends SeedRun {
         long totalPasses = (long) iterations * threads;
         long start;
         long end;
-        passes(calls, perThread, size, warmupIterations(), new AtomicLongArray(threads * 16));
+        WarmUp.run(MIN_WARMUP_ROUNDS, MAX_WARMUP_ROUNDS, WARMUP_MILLIS,
+                round -> passes(calls, perThread, size, warmupIterations(), new AtomicLongArray(threads * 16)));
+        CompilerIdle.await();
         try (Progress.Phase p = progress.phase("threadtest", totalPasses, "iterations", () -> sum(passes))) {
             start = System.nanoTime();
             passes(calls, perThread, size, iterations, passes);
@@ -95,12 +99,22 @@ public final class ThreadTest extends SeedRun {
                 Figure.lower("time", seconds, "s")));
     }
 
+    /** Fewest warm-up rounds. */
+    public static final int MIN_WARMUP_ROUNDS = 2;
+    /** Most warm-up rounds. */
+    public static final int MAX_WARMUP_ROUNDS = 16;
+    /** Time after which no further warm-up round starts (once the fewest are done). */
+    public static final long WARMUP_MILLIS = 3000;
+
     /**
-     * Untimed iterations run first on fresh threads, the same for the peers: the JVM compiles the entry's code
-     * while they run, so the timed span measures compiled code on both sides.
+     * Iterations of one untimed warm-up round, run on fresh threads, the same for the peers. Rounds go on (see
+     * {@link WarmUp}) until one passes without the JIT compilers doing any work, and the timed span starts once
+     * they are idle: with more workers than processors the compilers get little processor time while the workers
+     * run, and a single warm-up of fixed length left the timed span running code still being compiled (some runs
+     * of 16 threads on 2 processors measured half the throughput of others).
      */
     int warmupIterations() {
-        return Math.max(1, iterations / 10);
+        return Math.max(1, iterations / 20);
     }
 
     private void passes(EntryCalls calls, int perThread, long size, int count, AtomicLongArray passes) {

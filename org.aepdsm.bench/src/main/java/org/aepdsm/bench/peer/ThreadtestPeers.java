@@ -6,7 +6,10 @@ import java.util.function.IntFunction;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import org.aepdsm.bench.ThreadTest;
+import org.aepdsm.bench.internal.CompilerIdle;
 import org.aepdsm.bench.internal.NativeHeap;
+import org.aepdsm.bench.internal.WarmUp;
 
 /**
  * threadtest's loop over other allocators: per thread, {@code iterations} passes of {@code objects/threads}
@@ -79,7 +82,9 @@ final class ThreadtestPeers {
 
     static void measure(PeerReport report, String peer, int threads, int iterations, int objects, int work, int sz,
             IntFunction<Slots> slots) {
-        passes(peer, threads, Math.max(1, iterations / 10), objects, work, sz, slots);
+        WarmUp.run(ThreadTest.MIN_WARMUP_ROUNDS, ThreadTest.MAX_WARMUP_ROUNDS, ThreadTest.WARMUP_MILLIS,
+                round -> passes(peer, threads, Math.max(1, iterations / 20), objects, work, sz, slots));
+        CompilerIdle.await();
         long start = System.nanoTime();
         passes(peer, threads, iterations, objects, work, sz, slots);
         long end = System.nanoTime();
