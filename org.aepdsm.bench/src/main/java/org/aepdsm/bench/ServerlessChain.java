@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import org.aepdsm.api.entry.ShadowEntry;
 import org.aepdsm.bench.internal.PoolBytes;
+import org.aepdsm.bench.internal.WarmUp;
 
 /**
  * serverless_chain: one payload object passes down a chain of clients 1 -> 2 -> ... -> clients each round; every
@@ -93,7 +94,10 @@ public final class ServerlessChain extends SeedRun {
         }
     }
 
-    /** Untimed rounds before the timed ones (the peers run as many), so the timed rounds run compiled code. */
+    /**
+     * Rounds of one untimed warm-up round ({@link WarmUp}: until the JIT compilers are done with the code, the same
+     * for the peers), so the timed rounds run compiled code.
+     */
     public static final int WARMUP_ROUNDS = 20000;
 
     /**
@@ -132,9 +136,13 @@ public final class ServerlessChain extends SeedRun {
         }
         String returnFailure = "send failed: " + clients + " -> 1";
         long[] nanos = new long[1];
-        for (int r = 0; r < WARMUP_ROUNDS; r++) {
-            payload = round(calls, bytes, payload, r, failures, returnFailure, nanos);
-        }
+        long[] held = {payload};
+        WarmUp.run(w -> {
+            for (int r = 0; r < WARMUP_ROUNDS; r++) {
+                held[0] = round(calls, bytes, held[0], r, failures, returnFailure, nanos);
+            }
+        });
+        payload = held[0];
         nanos[0] = 0;
         int[] done = new int[1];
         try (Progress.Phase p = progress.phase("serverless_chain", rounds, "rounds", () -> done[0])) {

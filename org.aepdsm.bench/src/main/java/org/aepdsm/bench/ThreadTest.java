@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.aepdsm.api.entry.ShadowEntry;
-import org.aepdsm.bench.internal.CompilerIdle;
 import org.aepdsm.bench.internal.WarmUp;
 
 /**
@@ -81,9 +80,7 @@ public final class ThreadTest extends SeedRun {
         long totalPasses = (long) iterations * threads;
         long start;
         long end;
-        WarmUp.run(MIN_WARMUP_ROUNDS, MAX_WARMUP_ROUNDS, WARMUP_MILLIS,
-                round -> passes(calls, perThread, size, warmupIterations(), new AtomicLongArray(threads * 16)));
-        CompilerIdle.await();
+        WarmUp.run(round -> passes(calls, perThread, size, warmupIterations(), new AtomicLongArray(threads * 16)));
         try (Progress.Phase p = progress.phase("threadtest", totalPasses, "iterations", () -> sum(passes))) {
             start = System.nanoTime();
             passes(calls, perThread, size, iterations, passes);
@@ -98,13 +95,6 @@ public final class ThreadTest extends SeedRun {
         return new Measurement(List.of(Figure.higher("throughput", ops / seconds, "ops/sec"),
                 Figure.lower("time", seconds, "s")));
     }
-
-    /** Fewest warm-up rounds. */
-    public static final int MIN_WARMUP_ROUNDS = 2;
-    /** Most warm-up rounds. */
-    public static final int MAX_WARMUP_ROUNDS = 16;
-    /** Time after which no further warm-up round starts (once the fewest are done). */
-    public static final long WARMUP_MILLIS = 3000;
 
     /**
      * Iterations of one untimed warm-up round, run on fresh threads, the same for the peers. Rounds go on (see

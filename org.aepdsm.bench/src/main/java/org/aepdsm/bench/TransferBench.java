@@ -13,6 +13,7 @@ import org.aepdsm.api.Errno;
 import org.aepdsm.api.entry.ShadowEntry;
 import org.aepdsm.api.memory.MemoryBackend;
 import org.aepdsm.bench.internal.PoolBytes;
+import org.aepdsm.bench.internal.WarmUp;
 
 /**
  * transfer_bench: ownership transfer between two clients.
@@ -31,9 +32,9 @@ import org.aepdsm.bench.internal.PoolBytes;
  * </pre>
  *
  * <p>Each phase first runs untimed rounds of its own loop (the peers do the same), so the figures are of compiled
- * code and the two phases compare like with like: {@value #SINGLE_WARMUP_ROUNDS} single-object round trips (a
- * fraction of a second), and up to {@value #WARMUP_ROUNDS} rounds of the tree phase and of a cross-process
- * ping-pong, whose rounds cost microseconds each.
+ * code and the two phases compare like with like: {@link WarmUp} rounds (until the JIT compilers are done) of
+ * {@value #SINGLE_WARMUP_ROUNDS} single-object round trips and of up to {@value #WARMUP_ROUNDS} rounds of the tree
+ * phase; a cross-process ping-pong, whose rounds cost microseconds each, runs up to {@value #WARMUP_ROUNDS}.
  *
  * <p>Single-use; not thread-safe (the original is single-threaded and so is this).
  */
@@ -219,7 +220,10 @@ public final class TransferBench extends SeedRun {
         int[] round = new int[1];
         long start;
         long end;
-        obj = singleRounds(calls, bytes, obj, SINGLE_WARMUP_ROUNDS, forward, back, new int[1]);
+        long[] held = {obj};
+        WarmUp.run(w -> held[0] = singleRounds(calls, bytes, held[0], SINGLE_WARMUP_ROUNDS, forward, back,
+                new int[1]));
+        obj = held[0];
         try (Progress.Phase p = progress.phase("transfer_bench single-object", rounds, "rounds", () -> round[0])) {
             start = System.nanoTime();
             obj = singleRounds(calls, bytes, obj, rounds, forward, back, round);
@@ -407,16 +411,20 @@ public final class TransferBench extends SeedRun {
         int[] round = new int[1];
         String forward = "tree root send failed: " + src + " -> " + dst;
         String back = "tree root return failed: " + dst + " -> " + src;
-        for (int i = warmupRounds(); i > 0; i--) {
-            calls.send(src, dst, root, forward);
-            root = calls.recv(dst, src);
-            long visited = walk.walk(root, expected);
-            if (visited != expected) {
-                throw EntryCalls.selfCheck("tree traversal visited " + visited + " nodes, expected " + expected);
+        long[] held = {root};
+        WarmUp.run(w -> {
+            for (int i = warmupRounds(); i > 0; i--) {
+                calls.send(src, dst, held[0], forward);
+                held[0] = calls.recv(dst, src);
+                long visited = walk.walk(held[0], expected);
+                if (visited != expected) {
+                    throw EntryCalls.selfCheck("tree traversal visited " + visited + " nodes, expected " + expected);
+                }
+                calls.send(dst, src, held[0], back);
+                held[0] = calls.recv(src, dst);
             }
-            calls.send(dst, src, root, back);
-            root = calls.recv(src, dst);
-        }
+        });
+        root = held[0];
         try (Progress.Phase p = progress.phase("transfer_bench tree", rounds, "rounds", () -> round[0])) {
             for (int i = 0; i < rounds; i++) {
                 long t0 = System.nanoTime();

@@ -15,7 +15,25 @@ import java.util.function.LongSupplier;
  * <p>Stateless and thread-safe; the rounds run on the calling thread.
  */
 public final class WarmUp {
+    /** Fewest rounds of {@link #run(IntConsumer)}. */
+    public static final int MIN_ROUNDS = 2;
+    /** Most rounds of {@link #run(IntConsumer)}. */
+    public static final int MAX_ROUNDS = 16;
+    /** Time after which {@link #run(IntConsumer)} starts no further round (once the fewest are done). */
+    public static final long MILLIS = 3000;
+
     private WarmUp() {
+    }
+
+    /**
+     * Runs the rounds with the usual bounds: at least {@value #MIN_ROUNDS}, at most {@value #MAX_ROUNDS} or until
+     * {@value #MILLIS} ms have passed.
+     *
+     * @param round one round; gets its number from 1
+     * @return the number of rounds run
+     */
+    public static int run(IntConsumer round) {
+        return run(MIN_ROUNDS, MAX_ROUNDS, MILLIS, round);
     }
 
     /**

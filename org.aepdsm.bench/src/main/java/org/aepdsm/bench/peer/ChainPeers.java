@@ -1,11 +1,15 @@
 package org.aepdsm.bench.peer;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.aepdsm.bench.ServerlessChain;
+import org.aepdsm.bench.internal.WarmUp;
 
 /**
  * serverless_chain over other hand-off mechanisms ({@link Medium}): the same payload, stamps and checks, each
- * round's clients-1 hops timed, the return hop to party 1 untimed, exactly as ours, after the same
- * {@link ServerlessChain#WARMUP_ROUNDS} untimed rounds.
+ * round's clients-1 hops timed, the return hop to party 1 untimed, exactly as ours, after the same untimed
+ * warm-up ({@link WarmUp} rounds of {@link ServerlessChain#WARMUP_ROUNDS} chain rounds).
  *
  * <p>Stateless.
  */
@@ -39,9 +43,13 @@ final class ChainPeers {
         B payload = m.create(1, objectSize);
         m.set(payload, 0, MAGIC);
         long[] nanos = new long[1];
-        for (int r = 0; r < ServerlessChain.WARMUP_ROUNDS; r++) {
-            payload = round(m, payload, r, clients, nanos);
-        }
+        List<B> held = new ArrayList<>(List.of(payload));
+        WarmUp.run(w -> {
+            for (int r = 0; r < ServerlessChain.WARMUP_ROUNDS; r++) {
+                held.set(0, round(m, held.get(0), r, clients, nanos));
+            }
+        });
+        payload = held.get(0);
         nanos[0] = 0;
         for (int r = 0; r < rounds; r++) {
             payload = round(m, payload, r, clients, nanos);

@@ -6,8 +6,6 @@ import java.util.function.IntFunction;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import org.aepdsm.bench.ThreadTest;
-import org.aepdsm.bench.internal.CompilerIdle;
 import org.aepdsm.bench.internal.NativeHeap;
 import org.aepdsm.bench.internal.WarmUp;
 
@@ -82,9 +80,7 @@ final class ThreadtestPeers {
 
     static void measure(PeerReport report, String peer, int threads, int iterations, int objects, int work, int sz,
             IntFunction<Slots> slots) {
-        WarmUp.run(ThreadTest.MIN_WARMUP_ROUNDS, ThreadTest.MAX_WARMUP_ROUNDS, ThreadTest.WARMUP_MILLIS,
-                round -> passes(peer, threads, Math.max(1, iterations / 20), objects, work, sz, slots));
-        CompilerIdle.await();
+        WarmUp.run(round -> passes(peer, threads, Math.max(1, iterations / 20), objects, work, sz, slots));
         long start = System.nanoTime();
         passes(peer, threads, iterations, objects, work, sz, slots);
         long end = System.nanoTime();

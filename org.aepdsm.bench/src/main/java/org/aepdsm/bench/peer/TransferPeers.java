@@ -1,13 +1,18 @@
 package org.aepdsm.bench.peer;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.aepdsm.bench.TransferBench;
+import org.aepdsm.bench.internal.WarmUp;
 
 /**
  * transfer_bench's two phases over other hand-off mechanisms ({@link Medium}): the same payload offsets, checks and
  * timed spans. A peer's "tree" is the whole tree in one buffer (48-byte records, children named by record offset
  * + 1, 0 for none), because moving one buffer is how these mechanisms move a structure; the receiver walks it and
- * checks every node, as ours does through the reference slots. Each phase first runs the untimed rounds ours runs
- * ({@link TransferBench#SINGLE_WARMUP_ROUNDS}, up to {@link TransferBench#WARMUP_ROUNDS} of the tree).
+ * checks every node, as ours does through the reference slots. Each phase first warms up as ours does ({@link
+ * WarmUp} rounds of {@link TransferBench#SINGLE_WARMUP_ROUNDS}, of up to {@link TransferBench#WARMUP_ROUNDS} for the
+ * tree).
  *
  * <p>Stateless.
  */
@@ -47,7 +52,9 @@ final class TransferPeers {
         if (mode.equals("all") || mode.equals("single")) {
             B obj = m.create(SRC, objectSize);
             m.set(obj, 16, MAGIC);
-            obj = singleRounds(m, obj, TransferBench.SINGLE_WARMUP_ROUNDS);
+            List<B> held = new ArrayList<>(List.of(obj));
+            WarmUp.run(w -> held.set(0, singleRounds(m, held.get(0), TransferBench.SINGLE_WARMUP_ROUNDS)));
+            obj = held.get(0);
             long start = System.nanoTime();
             obj = singleRounds(m, obj, rounds);
             long end = System.nanoTime();
@@ -66,13 +73,17 @@ final class TransferPeers {
             long traversalNanos = 0;
             long visitedTotal = 0;
             long[] sum = new long[1];
-            for (int i = Math.min(rounds, TransferBench.WARMUP_ROUNDS); i > 0; i--) {
-                tree = m.transfer(tree, SRC, DST);
-                if (traverse(m, tree, 0, sum) != nodes) {
-                    throw new IllegalStateException("tree traversal lost nodes while warming up");
+            List<B> held = new ArrayList<>(List.of(tree));
+            WarmUp.run(w -> {
+                for (int i = Math.min(rounds, TransferBench.WARMUP_ROUNDS); i > 0; i--) {
+                    held.set(0, m.transfer(held.get(0), SRC, DST));
+                    if (traverse(m, held.get(0), 0, sum) != nodes) {
+                        throw new IllegalStateException("tree traversal lost nodes while warming up");
+                    }
+                    held.set(0, m.transfer(held.get(0), DST, SRC));
                 }
-                tree = m.transfer(tree, DST, SRC);
-            }
+            });
+            tree = held.get(0);
             for (int i = 0; i < rounds; i++) {
                 long t0 = System.nanoTime();
                 tree = m.transfer(tree, SRC, DST);

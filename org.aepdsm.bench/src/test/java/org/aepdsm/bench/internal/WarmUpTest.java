@@ -52,6 +52,15 @@ class WarmUpTest {
     }
 
     @Test
+    void theUsualBoundsRunAtLeastTheFewestRoundsOnThisJvm() {
+        List<Integer> rounds = new ArrayList<>();
+        int done = WarmUp.run(rounds::add);
+        assertTrue(done >= WarmUp.MIN_ROUNDS && done <= WarmUp.MAX_ROUNDS, "rounds " + done);
+        assertEquals(done, rounds.size());
+        assertEquals(1, rounds.get(0));
+    }
+
+    @Test
     void refusesARoundRangeThatIsNotOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> WarmUp.run(0, 3, 10, r -> { }));
