@@ -15,9 +15,10 @@ import org.aepdsm.bench.internal.WarmUp;
  *  +0 u64 magic 0xaed500000000c001   +8 u64 round   +16 u64 hop   +24 u64 checksum(round, hop)   +32.. zeroes
  * </pre>
  * The original's allocator does not check ownership, so its next round simply sends from client 1 again while the
- * last client holds the object. Here SEND by a non-owner is refused, so after each round the last client hands
- * the object back to client 1. That return hop is outside the timed span (each round's chain of clients-1 hops is
- * timed on its own, as transfer_bench times its forward root transfer) and is not counted as a transfer.
+ * last client holds the object. Here SEND by a non-owner is refused, so every other round runs the chain the other
+ * way (clients -> ... -> 1), starting where the previous round left the object: each round is clients-1 hops between
+ * neighbours, the same hops as the original's (a neighbour pair is on one node or on two either way), each checked
+ * and stamped, and one timed span covers all rounds, as the original's does.
  *
  * <p>Single-use; not thread-safe (single-threaded, as the original).
  */
@@ -96,27 +97,45 @@ public final class ServerlessChain extends SeedRun {
 
     /**
      * Rounds of one untimed warm-up round ({@link WarmUp}: until the JIT compilers are done with the code, the same
-     * for the peers), so the timed rounds run compiled code.
+     * for the peers), so the timed rounds run compiled code. Even, so the payload is back at client 1 after each.
      */
     public static final int WARMUP_ROUNDS = 20000;
 
     /**
-     * One round: the payload goes 1 -> 2 -> ... -> clients (timed into {@code nanos[0]}, each hop checked and
-     * stamped) and back to 1 (untimed). Returns the payload's handle, back at client 1.
+     * One round: the payload goes 1 -> 2 -> ... -> clients in even rounds and back clients -> ... -> 1 in odd ones,
+     * each hop checked and stamped. Returns the payload's handle, now at the round's last client.
      */
-    private long round(EntryCalls calls, PoolBytes bytes, long payload, int r, String[] failures,
-            String returnFailure, long[] nanos) {
+    private long round(EntryCalls calls, PoolBytes bytes, long payload, int r, String[][] failures) {
         stamp(bytes, payload, r, 0);
-        long t0 = System.nanoTime();
-        for (int c = 1; c < clients; c++) {
-            calls.send(c, c + 1, payload, failures[c]);
-            payload = calls.recv(c + 1, c);
-            verify(bytes, payload, r, c - 1);
-            stamp(bytes, payload, r, c);
+        int way = r & 1;
+        for (int hop = 1; hop < clients; hop++) {
+            int from = way == 0 ? hop : clients + 1 - hop;
+            int to = way == 0 ? from + 1 : from - 1;
+            calls.send(from, to, payload, failures[way][from]);
+            payload = calls.recv(to, from);
+            verify(bytes, payload, r, hop - 1);
+            stamp(bytes, payload, r, hop);
         }
-        nanos[0] += System.nanoTime() - t0;
-        calls.send(clients, 1, payload, returnFailure);
-        return calls.recv(1, clients);
+        return payload;
+    }
+
+    /**
+     * Rounds 0 to {@code count - 1}, counted into {@code done[0]}; returns the payload's handle. The warm-up and the
+     * timed span run this same method, so the timed span runs its compiled code (a loop of its own in the caller
+     * would start interpreted and be compiled on stack while timed).
+     */
+    private long rounds(EntryCalls calls, PoolBytes bytes, long payload, int count, String[][] failures, int[] done) {
+        long p = payload;
+        for (int r = 0; r < count; r++) {
+            p = round(calls, bytes, p, r, failures);
+            done[0] = r + 1;
+        }
+        return p;
+    }
+
+    /** The client holding the payload after {@code rounds} rounds from client 1. */
+    static int holderAfter(int rounds, int clients) {
+        return (rounds & 1) == 0 ? 1 : clients;
     }
 
     @Override
@@ -130,29 +149,24 @@ public final class ServerlessChain extends SeedRun {
                 "Running serverless chain: rounds=%d object_size=%s clients=%d hops/round=%d", rounds,
                 Long.toUnsignedString(objectSize), clients, clients - 1));
         out.flush();
-        String[] failures = new String[clients + 1];
-        for (int c = 1; c < clients; c++) {
-            failures[c] = "send failed: " + c + " -> " + (c + 1);
+        String[][] failures = new String[2][clients + 1];
+        for (int c = 1; c <= clients; c++) {
+            failures[0][c] = "send failed: " + c + " -> " + (c + 1);
+            failures[1][c] = "send failed: " + c + " -> " + (c - 1);
         }
-        String returnFailure = "send failed: " + clients + " -> 1";
-        long[] nanos = new long[1];
         long[] held = {payload};
-        WarmUp.run(w -> {
-            for (int r = 0; r < WARMUP_ROUNDS; r++) {
-                held[0] = round(calls, bytes, held[0], r, failures, returnFailure, nanos);
-            }
-        });
+        WarmUp.run(w -> held[0] = rounds(calls, bytes, held[0], WARMUP_ROUNDS, failures, new int[1]));
         payload = held[0];
-        nanos[0] = 0;
         int[] done = new int[1];
+        long start;
+        long end;
         try (Progress.Phase p = progress.phase("serverless_chain", rounds, "rounds", () -> done[0])) {
-            for (int r = 0; r < rounds; r++) {
-                payload = round(calls, bytes, payload, r, failures, returnFailure, nanos);
-                done[0] = r + 1;
-            }
+            start = System.nanoTime();
+            payload = rounds(calls, bytes, payload, rounds, failures, done);
+            end = System.nanoTime();
         }
-        calls.free(1, payload);
-        double seconds = nanos[0] / 1e9;
+        calls.free(holderAfter(rounds, clients), payload);
+        double seconds = (end - start) / 1e9;
         double transfers = (double) rounds * (clients - 1);
         double latency = seconds * 1000000000.0 / transfers;
         out.println(String.format(Locale.ROOT, "Time elapsed = %.6f", seconds));

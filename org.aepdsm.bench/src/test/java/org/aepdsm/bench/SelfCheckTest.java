@@ -19,18 +19,19 @@ class SelfCheckTest {
     Path dir;
 
     /** Flips a u64 of the first object sent. */
-    private static final class CorruptOnFirstSend extends HeapEntry {
+    /** Flips a bit of the field at {@code offset} after the {@code nth} SEND (from 1). */
+    private static final class CorruptOnSend extends HeapEntry {
         private final long offset;
-        private boolean done;
+        private int left;
 
-        CorruptOnFirstSend(long offset) {
+        CorruptOnSend(long offset, int nth) {
             this.offset = offset;
+            this.left = nth;
         }
 
         @Override
         protected void afterSend(long handle) {
-            if (!done) {
-                done = true;
+            if (--left == 0) {
                 long at = GlobalRef.offsetOf(handle) + offset;
                 memory().set(ValueLayout.JAVA_LONG_UNALIGNED, at,
                         memory().get(ValueLayout.JAVA_LONG_UNALIGNED, at) ^ 0x40);
@@ -48,13 +49,13 @@ class SelfCheckTest {
     @Test
     void transferSingleObjectNoticesAChangedChecksum() {
         assertEquals("EIO: single-object payload mismatch at round 0",
-                failure(new CorruptOnFirstSend(32), "transfer_bench", "3 64 1 --mode=single").getMessage());
+                failure(new CorruptOnSend(32, 1), "transfer_bench", "3 64 1 --mode=single").getMessage());
     }
 
     @Test
     void transferTreeNoticesAChangedNode() {
         assertEquals("EIO: tree node checksum mismatch at index 1",
-                failure(new CorruptOnFirstSend(24), "transfer_bench", "2 64 3 --mode=tree").getMessage());
+                failure(new CorruptOnSend(24, 1), "transfer_bench", "2 64 3 --mode=tree").getMessage());
     }
 
     @Test
@@ -70,9 +71,17 @@ class SelfCheckTest {
 
     @Test
     void serverlessChainNoticesAChangedStamp() {
-        String m = failure(new CorruptOnFirstSend(16), "serverless_chain", "3 64 3").getMessage();
+        String m = failure(new CorruptOnSend(16, 1), "serverless_chain", "3 64 3").getMessage();
         assertEquals("EIO: payload mismatch: round=0 hop=64 checksum=0x" + Long.toHexString(
                 ServerlessChain.checksumFor(0, 0)) + ", expected round=0 hop=0", m);
+    }
+
+    @Test
+    void serverlessChainChecksTheHopsOfARoundRunBackwards() {
+        // 3 clients: sends 1 and 2 are round 0 (1 -> 2 -> 3); send 3 is round 1's first hop, 3 -> 2.
+        String m = failure(new CorruptOnSend(8, 3), "serverless_chain", "3 64 3").getMessage();
+        assertEquals("EIO: payload mismatch: round=65 hop=0 checksum=0x" + Long.toHexString(
+                ServerlessChain.checksumFor(1, 0)) + ", expected round=1 hop=0", m);
     }
 
     @Test

@@ -8,8 +8,8 @@ import org.aepdsm.bench.internal.WarmUp;
 
 /**
  * serverless_chain over other hand-off mechanisms ({@link Medium}): the same payload, stamps and checks, each
- * round's clients-1 hops timed, the return hop to party 1 untimed, exactly as ours, after the same untimed
- * warm-up ({@link WarmUp} rounds of {@link ServerlessChain#WARMUP_ROUNDS} chain rounds).
+ * round's clients-1 hops, every other round the other way, all rounds in one timed span, exactly as ours, after the
+ * same untimed warm-up ({@link WarmUp} rounds of {@link ServerlessChain#WARMUP_ROUNDS} chain rounds).
  *
  * <p>Stateless.
  */
@@ -42,39 +42,42 @@ final class ChainPeers {
     static <B> void measure(PeerReport report, String peer, Medium<B> m, int rounds, long objectSize, int clients) {
         B payload = m.create(1, objectSize);
         m.set(payload, 0, MAGIC);
-        long[] nanos = new long[1];
         List<B> held = new ArrayList<>(List.of(payload));
-        WarmUp.run(w -> {
-            for (int r = 0; r < ServerlessChain.WARMUP_ROUNDS; r++) {
-                held.set(0, round(m, held.get(0), r, clients, nanos));
-            }
-        });
+        WarmUp.run(w -> held.set(0, rounds(m, held.get(0), ServerlessChain.WARMUP_ROUNDS, clients)));
         payload = held.get(0);
-        nanos[0] = 0;
-        for (int r = 0; r < rounds; r++) {
-            payload = round(m, payload, r, clients, nanos);
-        }
+        long start = System.nanoTime();
+        payload = rounds(m, payload, rounds, clients);
+        long nanos = System.nanoTime() - start;
         m.release(payload);
         double transfers = (double) rounds * (clients - 1);
-        report.lower(peer, "latency", nanos[0] / transfers, "ns/transfer");
-        report.higher(peer, "throughput", transfers / (nanos[0] / 1e9), "transfers/sec");
+        report.lower(peer, "latency", nanos / transfers, "ns/transfer");
+        report.higher(peer, "throughput", transfers / (nanos / 1e9), "transfers/sec");
     }
 
-    /** One round as ours runs it: timed hops 1 -> clients, each checked and stamped, then untimed back to 1. */
-    private static <B> B round(Medium<B> m, B payload, int r, int clients, long[] nanos) {
-        stamp(m, payload, r, 0);
-        long t0 = System.nanoTime();
-        for (int c = 1; c < clients; c++) {
-            payload = m.transfer(payload, c, c + 1);
-            if (m.get(payload, 0) != MAGIC || m.get(payload, 8) != r || m.get(payload, 16) != c - 1
-                    || m.get(payload, 24) != checksumFor(r, c - 1)) {
-                throw new IllegalStateException("payload mismatch: round=" + m.get(payload, 8) + " hop="
-                        + m.get(payload, 16) + ", expected round=" + r + " hop=" + (c - 1));
-            }
-            stamp(m, payload, r, c);
+    /** Rounds 0 to {@code count - 1}, the warm-up's and the timed span's alike, as ours. */
+    private static <B> B rounds(Medium<B> m, B payload, int count, int clients) {
+        B p = payload;
+        for (int r = 0; r < count; r++) {
+            p = round(m, p, r, clients);
         }
-        nanos[0] += System.nanoTime() - t0;
-        return m.transfer(payload, clients, 1);
+        return p;
+    }
+
+    /** One round as ours runs it: hops 1 -> clients in even rounds, clients -> 1 in odd ones, each checked and stamped. */
+    private static <B> B round(Medium<B> m, B payload, int r, int clients) {
+        stamp(m, payload, r, 0);
+        boolean back = (r & 1) != 0;
+        for (int hop = 1; hop < clients; hop++) {
+            int from = back ? clients + 1 - hop : hop;
+            payload = m.transfer(payload, from, back ? from - 1 : from + 1);
+            if (m.get(payload, 0) != MAGIC || m.get(payload, 8) != r || m.get(payload, 16) != hop - 1
+                    || m.get(payload, 24) != checksumFor(r, hop - 1)) {
+                throw new IllegalStateException("payload mismatch: round=" + m.get(payload, 8) + " hop="
+                        + m.get(payload, 16) + ", expected round=" + r + " hop=" + (hop - 1));
+            }
+            stamp(m, payload, r, hop);
+        }
+        return payload;
     }
 
     private static <B> void stamp(Medium<B> m, B payload, long round, long hop) {
