@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -66,9 +67,7 @@ class PoolWordsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
     void everyAccessReadsAndWritesTheWordAtItsOffset(String kind, Function<MemorySegment, PoolWords> make) {
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment seg = arena.allocate(SIZE, 64);
-            PoolWords w = make.apply(seg);
+        onNewPool(make, (seg, w) -> {
             assertEquals(SIZE, w.size());
             w.put(0, 1);
             w.so(8, 2);
@@ -86,15 +85,13 @@ class PoolWordsTest {
             w.zero(0, 24);
             assertEquals(0, w.get(0) | w.get(8) | w.get(16));
             assertEquals(-1, w.get(SIZE - 8), "zero stops at its length");
-        }
+        });
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
     void offsetsOutsideThePoolThrowAndWriteNothing(String kind, Function<MemorySegment, PoolWords> make) {
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment seg = arena.allocate(SIZE, 64);
-            PoolWords w = make.apply(seg);
+        onNewPool(make, (seg, w) -> {
             assertThrows(IndexOutOfBoundsException.class, () -> w.put(SIZE, 1));
             assertThrows(IndexOutOfBoundsException.class, () -> w.put(SIZE - 4, 1));
             assertThrows(IndexOutOfBoundsException.class, () -> w.get(-8));
@@ -104,6 +101,14 @@ class PoolWordsTest {
             for (long off = 0; off < SIZE; off += 8) {
                 assertEquals(0, seg.get(ValueLayout.JAVA_LONG, off), "word at " + off);
             }
+        });
+    }
+
+    /** Runs {@code test} on a fresh zeroed pool and its words. */
+    private static void onNewPool(Function<MemorySegment, PoolWords> make, BiConsumer<MemorySegment, PoolWords> test) {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment seg = arena.allocate(SIZE, 64);
+            test.accept(seg, make.apply(seg));
         }
     }
 
