@@ -194,6 +194,14 @@ public final class AepAllocator {
         return inside(() -> current() != null);
     }
 
+    /**
+     * Whether compiled code reaches the pool through a segment it sees as a constant (see
+     * {@link org.aepdsm.allocator.internal.SegmentConstant#of}); false when that fell back to a segment in a field.
+     */
+    public boolean constantPoolAccess() {
+        return w.constantSegment();
+    }
+
     /** The pool's layout; the requested one before INIT. */
     public PoolLayout layout() {
         return inside(() -> {

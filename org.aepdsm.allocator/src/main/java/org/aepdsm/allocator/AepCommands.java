@@ -136,7 +136,8 @@ public final class AepCommands {
 
     /** aep:stats. */
     public String stats() {
-        AllocatorStats s = current().allocator().stats();
+        AepAllocator a = current().allocator();
+        AllocatorStats s = a.stats();
         StringBuilder b = new StringBuilder();
         List<Long> calls = s.callsPerOp();
         b.append("calls:");
@@ -151,7 +152,9 @@ public final class AepCommands {
         b.append("metadata bytes:    ").append(s.metadataBytes()).append(String.format(Locale.ROOT, " (%.2f%% of %d)%n",
                 100.0 * s.metadataBytes() / Math.max(1, s.poolBytes()), s.poolBytes()));
         b.append("pool bytes/object: ").append(String.format(Locale.ROOT, "%.1f", s.poolBytesPerObject())).append('\n');
-        b.append("segments by node:  ").append(s.segmentsByNode());
+        b.append("segments by node:  ").append(s.segmentsByNode()).append('\n');
+        b.append("pool access:       ").append(a.constantPoolAccess() ? "constant segment (hidden class)"
+                : "segment in a field (the hidden class could not be defined)");
         return b.toString();
     }
 

@@ -42,6 +42,7 @@ class AepCommandsTest {
             String stats = cmd.stats();
             assertTrue(stats.contains("live objects:      2"), stats);
             assertTrue(stats.contains("malloc=2"), stats);
+            assertTrue(stats.contains("pool access:       constant segment (hidden class)"), stats);
             assertTrue(cmd.bitmap().contains("allocated blocks: 2"), cmd.bitmap());
             assertTrue(cmd.fsck().startsWith("clean: 2 live objects"), cmd.fsck());
             assertEquals("freed " + handle, cmd.free(25, handle));

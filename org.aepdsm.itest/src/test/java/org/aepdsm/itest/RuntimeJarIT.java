@@ -86,6 +86,7 @@ class RuntimeJarIT {
         boolean keys = Files.readString(Path.of("/proc/cpuinfo")).contains(" pku");
         assertTrue(out.contains("isolation: " + (keys ? "pkey" : "none")), out);
         assertTrue(out.contains("live objects:      1"), out);
+        assertTrue(out.contains("pool access:       constant segment (hidden class)"), out);
         assertTrue(out.contains("allocated blocks: 1"), out);
         assertTrue(out.contains("clean: 1 live objects"), out);
         assertTrue(out.contains("isolation " + (keys ? "pkey" : "none") + "; 3 rounds of 20000"), out);
