@@ -230,14 +230,11 @@ public final class PageRank extends SeedRun {
         return new Measurement(figures);
     }
 
-    /** Fewest untimed warm-up rounds before stage 0 (see {@link #warmUp}). */
+    /**
+     * Fewest untimed warm-up rounds before stage 0 (see {@link #warmUp}), one more than {@link WarmUp#MIN_ROUNDS};
+     * the most rounds and the time limit are {@link WarmUp}'s usual ones.
+     */
     public static final int MIN_WARMUP_ROUNDS = 3;
-
-    /** Most untimed warm-up rounds before stage 0. */
-    public static final int MAX_WARMUP_ROUNDS = 16;
-
-    /** Warm-up time after which no further round starts once {@link #MIN_WARMUP_ROUNDS} are done. */
-    public static final long WARMUP_MILLIS = 3000;
 
     /** Iterations of each warm-up round's stage. */
     public static final int WARMUP_ITERATIONS = 20;
@@ -245,8 +242,8 @@ public final class PageRank extends SeedRun {
     /**
      * Untimed rounds, each a whole stage of {@code initial_vertices} vertices: allocate them,
      * {@link #WARMUP_ITERATIONS} iterations, free them; at least {@link #MIN_WARMUP_ROUNDS}, then more until a
-     * round passes without the JIT compilers doing any work, at most {@link #MAX_WARMUP_ROUNDS} or until
-     * {@link #WARMUP_MILLIS} have passed. The JVM compiles the workers' and the entry's code from profiles that
+     * round passes without the JIT compilers doing any work, at most {@link WarmUp#MAX_ROUNDS} or until
+     * {@link WarmUp#MILLIS} ms have passed. The JVM compiles the workers' and the entry's code from profiles that
      * have seen every path a timed stage takes: one round is not enough, since the first free of the vertices (a
      * path the iterations never take) discards the entry's compiled code, and with more workers than processors
      * the compilers get little processor time while the workers run. The heap peer warms up the same way. It
@@ -254,7 +251,7 @@ public final class PageRank extends SeedRun {
      */
     private void warmUp(EntryCalls calls, PoolBytes bytes, Progress progress) {
         Partition part = new Partition(initialVertices, workers);
-        WarmUp.run(MIN_WARMUP_ROUNDS, MAX_WARMUP_ROUNDS, WARMUP_MILLIS, round -> {
+        WarmUp.run(MIN_WARMUP_ROUNDS, WarmUp.MAX_ROUNDS, WarmUp.MILLIS, round -> {
             Vertices vertex = allocateStage(calls, bytes, part);
             runStage(calls, bytes, part, vertex, 0, WARMUP_ITERATIONS, "pagerank warm-up round " + round,
                     new StageWorker[workers], progress);

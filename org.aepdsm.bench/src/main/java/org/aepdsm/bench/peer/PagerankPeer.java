@@ -62,7 +62,7 @@ final class PagerankPeer {
             double work = 0;
             double seconds = 0;
             long vertices = initial;
-            WarmUp.run(PageRank.MIN_WARMUP_ROUNDS, PageRank.MAX_WARMUP_ROUNDS, PageRank.WARMUP_MILLIS,
+            WarmUp.run(PageRank.MIN_WARMUP_ROUNDS, WarmUp.MAX_ROUNDS, WarmUp.MILLIS,
                     round -> stage(workers, initial, 0, PageRank.WARMUP_ITERATIONS, edges));
             for (int s = 0; s < stages; s++) {
                 double t = stage(workers, vertices, s, iterations, edges);
