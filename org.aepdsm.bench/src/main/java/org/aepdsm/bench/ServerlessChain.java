@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.bench.internal.ChainHops;
 import org.aepdsm.bench.internal.PoolBytes;
 import org.aepdsm.bench.internal.WarmUp;
 
@@ -102,15 +103,15 @@ public final class ServerlessChain extends SeedRun {
     public static final int WARMUP_ROUNDS = 20000;
 
     /**
-     * One round: the payload goes 1 -> 2 -> ... -> clients in even rounds and back clients -> ... -> 1 in odd ones,
-     * each hop checked and stamped. Returns the payload's handle, now at the round's last client.
+     * One round: the payload goes 1 -> 2 -> ... -> clients in even rounds and back clients -> ... -> 1 in odd ones
+     * ({@link ChainHops}), each hop checked and stamped. Returns the payload's handle, now at the round's last client.
      */
     private long round(EntryCalls calls, PoolBytes bytes, long payload, int r, String[][] failures) {
         stamp(bytes, payload, r, 0);
         int way = r & 1;
         for (int hop = 1; hop < clients; hop++) {
-            int from = way == 0 ? hop : clients + 1 - hop;
-            int to = way == 0 ? from + 1 : from - 1;
+            int from = ChainHops.from(r, hop, clients);
+            int to = ChainHops.to(r, hop, clients);
             calls.send(from, to, payload, failures[way][from]);
             payload = calls.recv(to, from);
             verify(bytes, payload, r, hop - 1);
@@ -131,11 +132,6 @@ public final class ServerlessChain extends SeedRun {
             done[0] = r + 1;
         }
         return p;
-    }
-
-    /** The client holding the payload after {@code rounds} rounds from client 1. */
-    static int holderAfter(int rounds, int clients) {
-        return (rounds & 1) == 0 ? 1 : clients;
     }
 
     @Override
@@ -165,7 +161,7 @@ public final class ServerlessChain extends SeedRun {
             payload = rounds(calls, bytes, payload, rounds, failures, done);
             end = System.nanoTime();
         }
-        calls.free(holderAfter(rounds, clients), payload);
+        calls.free(ChainHops.holderAfter(rounds, clients), payload);
         double seconds = (end - start) / 1e9;
         double transfers = (double) rounds * (clients - 1);
         double latency = seconds * 1000000000.0 / transfers;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.aepdsm.bench.ServerlessChain;
+import org.aepdsm.bench.internal.ChainHops;
 import org.aepdsm.bench.internal.WarmUp;
 
 /**
@@ -66,10 +67,8 @@ final class ChainPeers {
     /** One round as ours runs it: hops 1 -> clients in even rounds, clients -> 1 in odd ones, each checked and stamped. */
     private static <B> B round(Medium<B> m, B payload, int r, int clients) {
         stamp(m, payload, r, 0);
-        boolean back = (r & 1) != 0;
         for (int hop = 1; hop < clients; hop++) {
-            int from = back ? clients + 1 - hop : hop;
-            payload = m.transfer(payload, from, back ? from - 1 : from + 1);
+            payload = m.transfer(payload, ChainHops.from(r, hop, clients), ChainHops.to(r, hop, clients));
             if (m.get(payload, 0) != MAGIC || m.get(payload, 8) != r || m.get(payload, 16) != hop - 1
                     || m.get(payload, 24) != checksumFor(r, hop - 1)) {
                 throw new IllegalStateException("payload mismatch: round=" + m.get(payload, 8) + " hop="
