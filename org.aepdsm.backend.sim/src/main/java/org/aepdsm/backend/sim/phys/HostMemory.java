@@ -104,12 +104,13 @@ final class HostMemory {
      * (fewer TLB misses for memory touched densely and at random, such as an allocator's pool). Advice only: on
      * a kernel without transparent huge pages, or with them set to {@code never}, the range keeps base pages.
      *
+     * @param range a slice of a segment from {@link #reserve}
      * @return the bytes advised (0 when the range holds no whole huge page or the kernel refused)
      */
-    static long preferHugePages(MemorySegment bank, long offset, long bytes) {
-        long start = bank.address() + offset;
+    static long preferHugePages(MemorySegment range) {
+        long start = range.address();
         long from = (start + HUGE_PAGE - 1) & -HUGE_PAGE;
-        long to = (start + bytes) & -HUGE_PAGE;
+        long to = (start + range.byteSize()) & -HUGE_PAGE;
         if (to <= from) {
             return 0;
         }

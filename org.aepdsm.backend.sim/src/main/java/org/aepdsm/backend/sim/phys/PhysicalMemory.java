@@ -213,12 +213,7 @@ public final class PhysicalMemory implements AutoCloseable {
      * @return the bytes of the range the kernel accepted the advice for (whole 2 MiB pages inside it)
      */
     public long preferHugePages(long pa, long bytes) {
-        range(pa, bytes);
-        try {
-            return HostMemory.preferHugePages(bank(pa), pa & OFFSET_MASK, bytes);
-        } catch (IllegalStateException closed) {
-            throw gone(closed);
-        }
+        return HostMemory.preferHugePages(range(pa, bytes));
     }
 
     /** The bytes of a physical range, valid until {@link #close()}. */
