@@ -17,9 +17,14 @@ import org.aepdsm.api.Errno;
 import org.aepdsm.api.entry.ShadowEntry;
 import org.aepdsm.api.memory.MemoryBackend;
 import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -42,12 +47,13 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public final class AllocatorCommandsComponent {
     private static final String PID = "org.aepdsm.allocator";
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String ACTIVE = "(aepdsm.active=true)";
 
     private record Bound(PoolShadowEntry entry, String backend, String pool) {
     }
 
     private volatile Bound entry;
-    private volatile String activeBackend;
+    private volatile BundleContext context;
     private final AepCommands commands = new AepCommands(this::awaitEntry);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -72,18 +78,38 @@ public final class AllocatorCommandsComponent {
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, target = "(aepdsm.active=true)")
-    void bindBackend(MemoryBackend backend, Map<String, Object> props) {
-        Object id = props.get(MemoryBackend.ID_PROPERTY);
-        activeBackend = id != null ? id.toString() : backend.id();
+    @Activate
+    void activate(BundleContext bundleContext) {
+        this.context = bundleContext;
     }
 
-    void unbindBackend(MemoryBackend backend, Map<String, Object> props) {
-        Object id = props.get(MemoryBackend.ID_PROPERTY);
-        if ((id != null ? id.toString() : backend.id()).equals(activeBackend)) {
-            activeBackend = null;
+    @Deactivate
+    void deactivate() {
+        this.context = null;
+    }
+
+    /**
+     * The id of the backend the service registry marks active ({@value #ACTIVE}) at this moment, or null. Read from
+     * the registry at each look rather than kept from a bind callback: {@code aep:use} returns once the console
+     * has seen the switch, and a callback to this component for the same change may still be on its way, so a
+     * cached id could name the backend just switched off and make a command give up on its failed pool.
+     */
+    private String activeBackend() {
+        BundleContext c = context;
+        if (c == null) {
+            return null;
         }
+        try {
+            for (ServiceReference<MemoryBackend> r : c.getServiceReferences(MemoryBackend.class, ACTIVE)) {
+                Object id = r.getProperty(MemoryBackend.ID_PROPERTY);
+                if (id != null) {
+                    return id.toString();
+                }
+            }
+        } catch (InvalidSyntaxException | IllegalStateException e) {
+            return null;
+        }
+        return null;
     }
 
     /** The entry over the active backend, waiting for it within a bound; null if none came. */
@@ -91,7 +117,7 @@ public final class AllocatorCommandsComponent {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             Bound b = entry;
-            String active = activeBackend;
+            String active = activeBackend();
             if (b != null && !b.entry().retired() && b.backend().equals(active)) {
                 return b.entry();
             }
