@@ -12,7 +12,8 @@ import org.aepdsm.bench.internal.WarmUp;
  * threadtest: {@code threads} workers (clients 1..threads) each MALLOC {@code objects/threads} objects of
  * {@code sz*8} bytes and FREE them in the same order, {@code iterations} times, with {@code work} spin loops after
  * each call. Throughput counts every MALLOC and FREE over the span from the first thread's start to the last join.
- * A tenth of the iterations (at least one) runs untimed first, on its own threads; the peers do the same.
+ * Untimed warm-up rounds of a twentieth of the iterations each (at least one) run first, on their own threads, until
+ * the JIT is done (see {@link WarmUp}); the peers do the same.
  *
  * <p>Single-use; not thread-safe.
  */
@@ -104,7 +105,7 @@ public final class ThreadTest extends SeedRun {
      * of 16 threads on 2 processors measured half the throughput of others).
      */
     int warmupIterations() {
-        return Math.max(1, iterations / 20);
+        return WarmUp.iterationsPerRound(iterations);
     }
 
     private void passes(EntryCalls calls, int perThread, long size, int count, AtomicLongArray passes) {

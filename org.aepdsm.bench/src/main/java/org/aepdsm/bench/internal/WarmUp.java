@@ -22,7 +22,21 @@ public final class WarmUp {
     /** Time after which {@link #run(IntConsumer)} starts no further round (once the fewest are done). */
     public static final long MILLIS = 3000;
 
+    /** Share of a benchmark's iterations one warm-up round runs (threadtest's rounds, ours and the peers'). */
+    public static final int ITERATION_SHARE = 20;
+
     private WarmUp() {
+    }
+
+    /**
+     * Iterations of one warm-up round of a benchmark that times {@code iterations}: a {@value #ITERATION_SHARE}th
+     * of them, at least one.
+     *
+     * @param iterations the timed span's iterations, positive
+     * @return the round's iterations
+     */
+    public static int iterationsPerRound(int iterations) {
+        return Math.max(1, iterations / ITERATION_SHARE);
     }
 
     /**

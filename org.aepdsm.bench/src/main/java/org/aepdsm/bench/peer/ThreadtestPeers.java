@@ -80,7 +80,7 @@ final class ThreadtestPeers {
 
     static void measure(PeerReport report, String peer, int threads, int iterations, int objects, int work, int sz,
             IntFunction<Slots> slots) {
-        WarmUp.run(round -> passes(peer, threads, Math.max(1, iterations / 20), objects, work, sz, slots));
+        WarmUp.run(round -> passes(peer, threads, WarmUp.iterationsPerRound(iterations), objects, work, sz, slots));
         long start = System.nanoTime();
         passes(peer, threads, iterations, objects, work, sz, slots);
         long end = System.nanoTime();

@@ -68,6 +68,14 @@ class WarmUpTest {
         assertThrows(IllegalArgumentException.class, () -> WarmUp.run(4, 3, 10, r -> { }));
     }
 
+    @Test
+    void aRoundRunsATwentiethOfTheIterationsAndAtLeastOne() {
+        assertEquals(50, WarmUp.iterationsPerRound(1000));
+        assertEquals(1, WarmUp.iterationsPerRound(39));
+        assertEquals(2, WarmUp.iterationsPerRound(40));
+        assertEquals(1, WarmUp.iterationsPerRound(1));
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
