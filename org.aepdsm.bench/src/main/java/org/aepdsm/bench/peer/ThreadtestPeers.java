@@ -13,8 +13,8 @@ import org.aepdsm.bench.internal.WarmUp;
  * threadtest's loop over other allocators: per thread, {@code iterations} passes of {@code objects/threads}
  * allocations of {@code sz*8} bytes, then frees in the same order, {@code work} spin loops after each call. Peers:
  * the C library through FFM ({@code malloc}/{@code free}), a confined {@link Arena} per object (allocate, close), and
- * Netty's {@link PooledByteBufAllocator} (direct buffers, thread caches on). As for ours, a tenth of the iterations
- * (at least one) runs untimed first.
+ * Netty's {@link PooledByteBufAllocator} (direct buffers, thread caches on). As for ours, untimed {@link WarmUp} rounds
+ * of {@link WarmUp#iterationsPerRound} iterations run first.
  *
  * <p>Stateless; each run owns its threads.
  */
