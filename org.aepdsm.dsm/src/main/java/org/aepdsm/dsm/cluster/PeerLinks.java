@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -251,8 +252,8 @@ final class PeerLinks implements AutoCloseable {
                     ClusterConfig.loopback(at.getAddress().getHostAddress());
                     Socket s = new Socket();
                     s.setTcpNoDelay(true);
-                    s.connect(at, 5000);
                     o.socket = s;
+                    connect(s, at);
                     o.out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
                     o.out.writeInt(MAGIC);
                     o.out.writeInt(self);
@@ -287,7 +288,7 @@ final class PeerLinks implements AutoCloseable {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
-            s.connect(at, 5000);
+            connect(s, at);
             CallEnd c = new CallEnd(node, s);
             c.out.writeInt(CALL_MAGIC);
             c.out.writeInt(self);
@@ -300,6 +301,20 @@ final class PeerLinks implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(s);
             throw e;
+        }
+    }
+
+    /**
+     * Connects {@code s} to {@code at}. On loopback, a connection to a port nobody listens on can come back
+     * connected to itself (the kernel picked that same port as the source: TCP's simultaneous open); such a
+     * socket reaches no member, so it counts as a refused connection.
+     *
+     * @throws IOException when nothing accepts at {@code at}
+     */
+    static void connect(Socket s, InetSocketAddress at) throws IOException {
+        s.connect(at, 5000);
+        if (s.getLocalSocketAddress().equals(s.getRemoteSocketAddress())) {
+            throw new ConnectException("nothing listens at " + at + " (the connection reached itself)");
         }
     }
 

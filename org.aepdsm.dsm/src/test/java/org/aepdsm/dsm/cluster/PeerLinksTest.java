@@ -95,11 +95,29 @@ class PeerLinksTest {
 
     @Test
     void aClosedPeerCannotBeReached() throws Exception {
-        PeerLinks receiver = new PeerLinks(2, LOOPBACK, (from, f) -> { });
-        java.net.InetSocketAddress at = receiver.address();
-        receiver.close();
+        // The sender listens before the receiver closes, so its own port cannot be the one the receiver freed.
         try (PeerLinks sender = new PeerLinks(1, LOOPBACK, (from, f) -> { })) {
+            PeerLinks receiver = new PeerLinks(2, LOOPBACK, (from, f) -> { });
+            java.net.InetSocketAddress at = receiver.address();
+            receiver.close();
             assertThrows(IOException.class, () -> sender.send(2, at, frame(0, 1)));
+        }
+    }
+
+    @Test
+    void aConnectionThatReachesItselfCountsAsRefused() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, LOOPBACK)) {
+            port = probe.getLocalPort();
+        }
+        java.net.InetSocketAddress at = new java.net.InetSocketAddress(LOOPBACK, port);
+        try (java.net.Socket s = new java.net.Socket()) {
+            // Bound to the port it connects to, with nobody listening: TCP's simultaneous open connects it to itself.
+            s.setReuseAddress(true);
+            s.bind(at);
+            java.net.ConnectException e = assertThrows(java.net.ConnectException.class, () -> PeerLinks.connect(s, at));
+            assertTrue(e.getMessage().contains("reached itself") && e.getMessage().contains(String.valueOf(port)),
+                    e.getMessage());
         }
     }
 
