@@ -38,7 +38,9 @@ class NodeLossTest {
             assertFalse(gone.alive());
             assertTrue(a.pageState(1).lost());
             assertEquals(Set.of(), a.pageState(1).owners());
-            assertEquals(1, cluster.node(1).lostPages("loss"));
+            // The page turns lost before the node's worker adds it to the count it reports.
+            Await.until("node 1 to count the lost page", 20_000, () -> cluster.node(1).lostPages("loss") == 1,
+                    () -> "lost " + cluster.node(1).lostPages("loss"));
             AepException eio = assertThrows(AepException.class, () -> b.getLong(PAGE));
             assertEquals(Errno.EIO, eio.errno());
             assertTrue(eio.getMessage().contains("page 1") && eio.getMessage().contains("'loss'"),
