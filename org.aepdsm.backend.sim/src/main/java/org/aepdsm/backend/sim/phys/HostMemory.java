@@ -91,9 +91,13 @@ final class HostMemory {
      * @return whether the kernel did it (if not, the caller zeroes by hand)
      */
     static boolean discard(MemorySegment bank, long offset, long bytes) {
-        long address = bank.address() + offset;
+        return advise(bank.address() + offset, bytes, MADV_DONTNEED);
+    }
+
+    /** {@code madvise(address, bytes, advice)}; whether the kernel accepted it. */
+    private static boolean advise(long address, long bytes, int advice) {
         try {
-            return (int) MADVISE.invokeExact(address, bytes, MADV_DONTNEED) == 0;
+            return (int) MADVISE.invokeExact(address, bytes, advice) == 0;
         } catch (Throwable t) {
             return false;
         }
@@ -114,10 +118,6 @@ final class HostMemory {
         if (to <= from) {
             return 0;
         }
-        try {
-            return (int) MADVISE.invokeExact(from, to - from, MADV_HUGEPAGE) == 0 ? to - from : 0;
-        } catch (Throwable t) {
-            return 0;
-        }
+        return advise(from, to - from, MADV_HUGEPAGE) ? to - from : 0;
     }
 }
