@@ -234,7 +234,7 @@ public final class PageRank extends SeedRun {
      * Fewest untimed warm-up rounds before stage 0 (see {@link #warmUp}), one more than {@link WarmUp#MIN_ROUNDS};
      * the most rounds and the time limit are {@link WarmUp}'s usual ones.
      */
-    public static final int MIN_WARMUP_ROUNDS = 3;
+    public static final int MIN_WARMUP_ROUNDS = WarmUp.MIN_ROUNDS + 1;
 
     /** Iterations of each warm-up round's stage. */
     public static final int WARMUP_ITERATIONS = 20;

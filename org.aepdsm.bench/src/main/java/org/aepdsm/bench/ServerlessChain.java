@@ -150,9 +150,7 @@ public final class ServerlessChain extends SeedRun {
             failures[0][c] = "send failed: " + c + " -> " + (c + 1);
             failures[1][c] = "send failed: " + c + " -> " + (c - 1);
         }
-        long[] held = {payload};
-        WarmUp.run(w -> held[0] = rounds(calls, bytes, held[0], WARMUP_ROUNDS, failures, new int[1]));
-        payload = held[0];
+        payload = WarmUp.carry(payload, p -> rounds(calls, bytes, p, WARMUP_ROUNDS, failures, new int[1]));
         int[] done = new int[1];
         long start;
         long end;

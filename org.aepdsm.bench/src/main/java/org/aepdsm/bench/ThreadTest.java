@@ -81,7 +81,13 @@ public final class ThreadTest extends SeedRun {
         long totalPasses = (long) iterations * threads;
         long start;
         long end;
-        WarmUp.run(round -> passes(calls, perThread, size, warmupIterations(), new AtomicLongArray(threads * 16)));
+        // Untimed warm-up rounds on fresh threads, the same for the peers, until a round passes without the JIT
+        // compilers doing any work; the timed span starts once they are idle. With more workers than processors
+        // the compilers get little processor time while the workers run, and a single warm-up of fixed length left
+        // the timed span running code still being compiled (some runs of 16 threads on 2 processors measured half
+        // the throughput of others).
+        int warmup = WarmUp.iterationsPerRound(iterations);
+        WarmUp.run(round -> passes(calls, perThread, size, warmup, new AtomicLongArray(threads * 16)));
         try (Progress.Phase p = progress.phase("threadtest", totalPasses, "iterations", () -> sum(passes))) {
             start = System.nanoTime();
             passes(calls, perThread, size, iterations, passes);
@@ -95,17 +101,6 @@ public final class ThreadTest extends SeedRun {
         out.flush();
         return new Measurement(List.of(Figure.higher("throughput", ops / seconds, "ops/sec"),
                 Figure.lower("time", seconds, "s")));
-    }
-
-    /**
-     * Iterations of one untimed warm-up round, run on fresh threads, the same for the peers. Rounds go on (see
-     * {@link WarmUp}) until one passes without the JIT compilers doing any work, and the timed span starts once
-     * they are idle: with more workers than processors the compilers get little processor time while the workers
-     * run, and a single warm-up of fixed length left the timed span running code still being compiled (some runs
-     * of 16 threads on 2 processors measured half the throughput of others).
-     */
-    int warmupIterations() {
-        return WarmUp.iterationsPerRound(iterations);
     }
 
     private void passes(EntryCalls calls, int perThread, long size, int count, AtomicLongArray passes) {

@@ -220,10 +220,7 @@ public final class TransferBench extends SeedRun {
         int[] round = new int[1];
         long start;
         long end;
-        long[] held = {obj};
-        WarmUp.run(w -> held[0] = singleRounds(calls, bytes, held[0], SINGLE_WARMUP_ROUNDS, forward, back,
-                new int[1]));
-        obj = held[0];
+        obj = WarmUp.carry(obj, o -> singleRounds(calls, bytes, o, SINGLE_WARMUP_ROUNDS, forward, back, new int[1]));
         try (Progress.Phase p = progress.phase("transfer_bench single-object", rounds, "rounds", () -> round[0])) {
             start = System.nanoTime();
             obj = singleRounds(calls, bytes, obj, rounds, forward, back, round);
@@ -411,20 +408,20 @@ public final class TransferBench extends SeedRun {
         int[] round = new int[1];
         String forward = "tree root send failed: " + src + " -> " + dst;
         String back = "tree root return failed: " + dst + " -> " + src;
-        long[] held = {root};
-        WarmUp.run(w -> {
+        root = WarmUp.carry(root, start -> {
+            long r = start;
             for (int i = warmupRounds(); i > 0; i--) {
-                calls.send(src, dst, held[0], forward);
-                held[0] = calls.recv(dst, src);
-                long visited = walk.walk(held[0], expected);
+                calls.send(src, dst, r, forward);
+                r = calls.recv(dst, src);
+                long visited = walk.walk(r, expected);
                 if (visited != expected) {
                     throw EntryCalls.selfCheck("tree traversal visited " + visited + " nodes, expected " + expected);
                 }
-                calls.send(dst, src, held[0], back);
-                held[0] = calls.recv(src, dst);
+                calls.send(dst, src, r, back);
+                r = calls.recv(src, dst);
             }
+            return r;
         });
-        root = held[0];
         try (Progress.Phase p = progress.phase("transfer_bench tree", rounds, "rounds", () -> round[0])) {
             for (int i = 0; i < rounds; i++) {
                 long t0 = System.nanoTime();

@@ -1,7 +1,12 @@
 package org.aepdsm.bench.internal;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
+import java.util.function.UnaryOperator;
 
 /**
  * Untimed warm-up rounds that go on until the JIT compilers are done with the code they exercise: at least
@@ -51,6 +56,25 @@ public final class WarmUp {
     }
 
     /**
+     * {@link #run(IntConsumer)} for rounds that hand a value on, such as the handle of an object each round leaves
+     * with another client: round {@code k + 1} gets what round {@code k} returned, the first gets {@code start}.
+     *
+     * @return what the last round returned
+     */
+    public static long carry(long start, LongUnaryOperator round) {
+        long[] held = {start};
+        run(r -> held[0] = round.applyAsLong(held[0]));
+        return held[0];
+    }
+
+    /** {@link #carry(long, LongUnaryOperator)} for a value of any type. */
+    public static <T> T carry(T start, UnaryOperator<T> round) {
+        List<T> held = new ArrayList<>(Collections.singletonList(start));
+        run(r -> held.set(0, round.apply(held.get(0))));
+        return held.get(0);
+    }
+
+    /**
      * Runs the rounds.
      *
      * @param min    fewest rounds
@@ -61,8 +85,7 @@ public final class WarmUp {
      * @throws IllegalArgumentException when {@code min} is not positive or {@code max} is below it
      */
     public static int run(int min, int max, long millis, IntConsumer round) {
-        return run(min, max, millis, round, CompilerIdle::compileMillis,
-                CompilerIdle::await);
+        return run(min, max, millis, round, CompilerIdle::compileMillis, CompilerIdle::await);
     }
 
     /** {@link #run(int, int, long, IntConsumer)} on a given compile-time clock and wait for idle compilers. */

@@ -1,8 +1,5 @@
 package org.aepdsm.bench.peer;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.aepdsm.bench.ServerlessChain;
 import org.aepdsm.bench.internal.ChainHops;
 import org.aepdsm.bench.internal.WarmUp;
@@ -43,9 +40,7 @@ final class ChainPeers {
     static <B> void measure(PeerReport report, String peer, Medium<B> m, int rounds, long objectSize, int clients) {
         B payload = m.create(1, objectSize);
         m.set(payload, 0, MAGIC);
-        List<B> held = new ArrayList<>(List.of(payload));
-        WarmUp.run(w -> held.set(0, rounds(m, held.get(0), ServerlessChain.WARMUP_ROUNDS, clients)));
-        payload = held.get(0);
+        payload = WarmUp.carry(payload, p -> rounds(m, p, ServerlessChain.WARMUP_ROUNDS, clients));
         long start = System.nanoTime();
         payload = rounds(m, payload, rounds, clients);
         long nanos = System.nanoTime() - start;
@@ -64,7 +59,10 @@ final class ChainPeers {
         return p;
     }
 
-    /** One round as ours runs it: hops 1 -> clients in even rounds, clients -> 1 in odd ones, each checked and stamped. */
+    /**
+     * One round as ours runs it: hops 1 -> clients in even rounds, clients -> 1 in odd ones, each checked and
+     * stamped.
+     */
     private static <B> B round(Medium<B> m, B payload, int r, int clients) {
         stamp(m, payload, r, 0);
         for (int hop = 1; hop < clients; hop++) {

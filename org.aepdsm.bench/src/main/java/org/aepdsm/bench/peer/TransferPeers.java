@@ -1,8 +1,5 @@
 package org.aepdsm.bench.peer;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.aepdsm.bench.TransferBench;
 import org.aepdsm.bench.internal.WarmUp;
 
@@ -52,9 +49,7 @@ final class TransferPeers {
         if (mode.equals("all") || mode.equals("single")) {
             B obj = m.create(SRC, objectSize);
             m.set(obj, 16, MAGIC);
-            List<B> held = new ArrayList<>(List.of(obj));
-            WarmUp.run(w -> held.set(0, singleRounds(m, held.get(0), TransferBench.SINGLE_WARMUP_ROUNDS)));
-            obj = held.get(0);
+            obj = WarmUp.carry(obj, o -> singleRounds(m, o, TransferBench.SINGLE_WARMUP_ROUNDS));
             long start = System.nanoTime();
             obj = singleRounds(m, obj, rounds);
             long end = System.nanoTime();
@@ -73,17 +68,17 @@ final class TransferPeers {
             long traversalNanos = 0;
             long visitedTotal = 0;
             long[] sum = new long[1];
-            List<B> held = new ArrayList<>(List.of(tree));
-            WarmUp.run(w -> {
+            tree = WarmUp.carry(tree, start -> {
+                B t = start;
                 for (int i = Math.min(rounds, TransferBench.WARMUP_ROUNDS); i > 0; i--) {
-                    held.set(0, m.transfer(held.get(0), SRC, DST));
-                    if (traverse(m, held.get(0), 0, sum) != nodes) {
+                    t = m.transfer(t, SRC, DST);
+                    if (traverse(m, t, 0, sum) != nodes) {
                         throw new IllegalStateException("tree traversal lost nodes while warming up");
                     }
-                    held.set(0, m.transfer(held.get(0), DST, SRC));
+                    t = m.transfer(t, DST, SRC);
                 }
+                return t;
             });
-            tree = held.get(0);
             for (int i = 0; i < rounds; i++) {
                 long t0 = System.nanoTime();
                 tree = m.transfer(tree, SRC, DST);

@@ -76,6 +76,24 @@ class WarmUpTest {
         assertEquals(1, WarmUp.iterationsPerRound(1));
     }
 
+    @Test
+    void carryHandsEachRoundWhatThePreviousOneReturned() {
+        long rounds = WarmUp.carry(0L, n -> n + 1);
+        assertTrue(rounds >= WarmUp.MIN_ROUNDS && rounds <= WarmUp.MAX_ROUNDS, "rounds " + rounds);
+        List<Long> seen = new ArrayList<>();
+        long last = WarmUp.carry(10L, n -> {
+            seen.add(n);
+            return n * 2;
+        });
+        assertEquals(10L, seen.get(0));
+        for (int k = 1; k < seen.size(); k++) {
+            assertEquals(seen.get(k - 1) * 2, seen.get(k));
+        }
+        assertEquals(seen.get(seen.size() - 1) * 2, last);
+        String word = WarmUp.carry("", w -> w + "a");
+        assertTrue(word.length() >= WarmUp.MIN_ROUNDS && word.matches("a+"), word);
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
