@@ -74,6 +74,8 @@ final class PeerLinks implements AutoCloseable {
     /** How often overdue calls are looked for: a timeout fires up to this much late. */
     private static final long WATCH_INTERVAL_NANOS = 100_000_000L;
     private static final int MAX_FRAME = 64 << 20;
+    /** How long {@link #close()} waits for the accepting thread to leave. */
+    private static final long ACCEPTOR_EXIT_MILLIS = 5000;
     private static final System.Logger LOG = System.getLogger(PeerLinks.class.getName());
 
     /** Receives frames on a link's reader thread. */
@@ -187,6 +189,7 @@ final class PeerLinks implements AutoCloseable {
 
     private final int self;
     private final ServerSocket server;
+    private final Thread acceptor;
     private final Inbound inbound;
     private final Served served;
     private final Map<Integer, Deque<CallEnd>> idleCalls = new ConcurrentHashMap<>();
@@ -209,7 +212,7 @@ final class PeerLinks implements AutoCloseable {
         this.served = served;
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(bind, 0), 50);
-        Thread.ofPlatform().daemon().name("dsm-links-accept-" + self).start(this::acceptLoop);
+        this.acceptor = Thread.ofPlatform().daemon().name("dsm-links-accept-" + self).start(this::acceptLoop);
         Thread.ofPlatform().daemon().name("dsm-calls-watch-" + self).start(this::watchCalls);
     }
 
@@ -478,6 +481,7 @@ final class PeerLinks implements AutoCloseable {
         } catch (IOException e) {
             // closing: accepting stops either way
         }
+        awaitAcceptor();
         for (Integer node : outbound.keySet()) {
             drop(node);
         }
@@ -488,5 +492,21 @@ final class PeerLinks implements AutoCloseable {
             discardCall(c);
         }
         idleCalls.clear();
+    }
+
+    /**
+     * Waits for the accepting thread to leave: a listening socket closed while a thread is blocked accepting on it
+     * is released only when that thread returns, and until then it still completes connections into its backlog.
+     * Once this returns, nothing connects to this node's address.
+     */
+    private void awaitAcceptor() {
+        if (Thread.currentThread() == acceptor) {
+            return;
+        }
+        try {
+            acceptor.join(ACCEPTOR_EXIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
