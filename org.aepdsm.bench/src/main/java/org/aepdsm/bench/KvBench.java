@@ -83,7 +83,7 @@ public final class KvBench extends SeedRun {
     @Override
     public Measurement run(ShadowEntry entry, PrintStream out, Progress progress) {
         EntryCalls calls = new EntryCalls(entry);
-        KvTable table = new KvTable(calls, new PoolBytes(entry.memory()));
+        KvTable table = new KvTable(calls, new PoolBytes(entry.memory()), iterations);
         if (writeOnly) {
             out.println(String.format(Locale.ROOT,
                     "Running AEP-DSM %s KV write-only test for %d threads, %d write ops/thread...",

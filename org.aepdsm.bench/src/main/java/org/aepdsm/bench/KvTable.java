@@ -1,25 +1,22 @@
 package org.aepdsm.bench;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
+import org.aepdsm.bench.internal.KvBuckets;
 import org.aepdsm.bench.internal.PoolBytes;
 
 /**
- * kv's hash table, laid out as the original's: 64 partitions of 2^17 buckets, each bucket a lock and the head of a
- * chain of nodes with head insertion. The nodes are allocator objects of 24 bytes; the buckets stay in host memory,
- * as the original's {@code calloc}ed bucket array does.
+ * kv's hash table: the original's 64 partitions of buckets, each bucket a lock and the head of a chain of nodes
+ * with head insertion. The nodes are allocator objects of 24 bytes; the buckets ({@link KvBuckets}) stay in host
+ * memory, as the original's {@code calloc}ed bucket array does, and a partition has as many buckets as the keys
+ * one task puts (the original's fixed 2^17 make chains of about eight nodes for a million keys).
  *
  * <pre>
- *  bucket(key) = ((key >>> 56) & 63) * 2^17 + (key & (2^17 - 1))
+ *  partition(key) = (key >>> 56) & 63, bucket(key) = key & (buckets - 1)
  *
- *  buckets[2b]   lock word (0 free, 1 held)       node (allocator object, 24 B):
- *  buckets[2b+1] head --> node --> node --> 0       +0  u64 key
+ *  lock word (0 free, 1 held)                       node (allocator object, 24 B):
+ *  head --> node --> node --> 0                     +0  u64 key
  *                                                   +8  u64 value
  *                                                   +16 u64 next (handle of the next node, 0 ends the chain)
  * </pre>
- * A bucket's lock word and head share a cache line, as the original's {@code {mutex, head}} bucket does, so a put
- * touches one line of host memory before the nodes.
  *
  * <p>Invariants: a chain is changed only under its bucket's lock. A node's key and next are written before the
  * node is published as the head (a release store) and never change afterwards; a put of a present key overwrites
@@ -32,61 +29,39 @@ import org.aepdsm.bench.internal.PoolBytes;
  * partition meanwhile (kv frees after its workers have joined).
  */
 public final class KvTable {
-    /** Partitions, selected by the key's top byte. */
-    public static final int PARTITIONS = 64;
-    /** Bits of the bucket index within a partition. */
-    public static final int HASH_BITS = 17;
-    /** Buckets per partition. */
-    public static final int BUCKETS = 1 << HASH_BITS;
     /** Bytes of a node. */
     public static final int NODE_BYTES = 24;
     private static final long KEY = 0;
     private static final long VALUE = 8;
     private static final long NEXT = 16;
-    /** Lock attempts that spin before a waiting writer starts yielding. */
-    private static final int SPINS = 64;
-
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final EntryCalls calls;
     private final PoolBytes bytes;
-    private final long[] buckets = new long[2 * PARTITIONS * BUCKETS];
+    private final KvBuckets buckets;
 
     /**
-     * @param calls the entry the nodes are allocated through
-     * @param bytes the entry's object memory
+     * @param calls            the entry the nodes are allocated through
+     * @param bytes            the entry's object memory
+     * @param keysPerPartition how many keys one partition is expected to hold, which sizes its buckets
      */
-    public KvTable(EntryCalls calls, PoolBytes bytes) {
+    public KvTable(EntryCalls calls, PoolBytes bytes, int keysPerPartition) {
         this.calls = calls;
         this.bytes = bytes;
+        this.buckets = new KvBuckets(keysPerPartition);
     }
 
-    /** The bucket index of a key. */
-    public static int bucketOf(long key) {
-        return (int) (((key >>> 56) & (PARTITIONS - 1)) * BUCKETS + (key & (BUCKETS - 1)));
-    }
-
-    private void lock(int lockSlot) {
-        for (int attempt = 0; !SLOT.compareAndSet(buckets, lockSlot, 0L, 1L); attempt++) {
-            if (attempt < SPINS) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
-        }
-    }
-
-    private void unlock(int lockSlot) {
-        SLOT.setRelease(buckets, lockSlot, 0L);
+    /** Bucket bits of each partition. */
+    public int bucketBits() {
+        return buckets.bits();
     }
 
     /** Stores {@code value} under {@code key}, allocating a node as {@code client} when the key is new. */
     public void put(int client, long key, long value) {
-        int lockSlot = 2 * bucketOf(key);
-        int headSlot = lockSlot + 1;
-        lock(lockSlot);
+        long[] partition = buckets.forWrite(key);
+        int headSlot = buckets.headSlot(key);
+        KvBuckets.lock(partition, headSlot);
         try {
-            long head = buckets[headSlot];
+            long head = partition[headSlot];
             for (long n = head; n != 0; n = bytes.getLong(n, NEXT)) {
                 if (bytes.getLong(n, KEY) == key) {
                     bytes.setLong(n, VALUE, value);
@@ -98,9 +73,9 @@ public final class KvTable {
             bytes.setLongAt(at + KEY, key);
             bytes.setLongAt(at + VALUE, value);
             bytes.setLongAt(at + NEXT, head);
-            SLOT.setRelease(buckets, headSlot, node);
+            KvBuckets.publish(partition, headSlot, node);
         } finally {
-            unlock(lockSlot);
+            KvBuckets.unlock(partition, headSlot);
         }
     }
 
@@ -111,7 +86,11 @@ public final class KvTable {
      * @return whether the key is present
      */
     public boolean get(long key, long[] value) {
-        long n = (long) SLOT.getAcquire(buckets, 2 * bucketOf(key) + 1);
+        long[] partition = buckets.forRead(key);
+        if (partition == null) {
+            return false;
+        }
+        long n = KvBuckets.head(partition, buckets.headSlot(key));
         while (n != 0) {
             long at = PoolBytes.offsetOf(n);
             if (bytes.longAt(at + KEY) == key) {
@@ -130,17 +109,8 @@ public final class KvTable {
      */
     public long freePartition(int partition, int client) {
         long freed = 0;
-        int from = partition * BUCKETS;
-        for (int b = from; b < from + BUCKETS; b++) {
-            int lockSlot = 2 * b;
-            long n;
-            lock(lockSlot);
-            try {
-                n = buckets[lockSlot + 1];
-                buckets[lockSlot + 1] = 0;
-            } finally {
-                unlock(lockSlot);
-            }
+        for (int b = 0; b < buckets.buckets(); b++) {
+            long n = buckets.detach(partition, b);
             while (n != 0) {
                 long next = bytes.getLong(n, NEXT);
                 calls.free(client, n);

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.aepdsm.api.ownership.GlobalRef;
+import org.aepdsm.bench.internal.KvBuckets;
 import org.aepdsm.bench.internal.KvKeys;
 import org.aepdsm.bench.internal.PoolBytes;
 import org.junit.jupiter.api.Test;
@@ -20,11 +21,12 @@ import org.junit.jupiter.api.Test;
  */
 class KvTableTest {
     private final HeapEntry entry = new HeapEntry(32 << 20, 0xffffe8fffd801000L, false);
-    private final KvTable table = new KvTable(new EntryCalls(entry), new PoolBytes(entry.memory()));
+    private final KvTable table = new KvTable(new EntryCalls(entry), new PoolBytes(entry.memory()), 1000);
+    private final KvBuckets buckets = new KvBuckets(1000);
 
     /** Keys of one partition that all fall into bucket 5 of it. */
-    private static long colliding(int partition, int i) {
-        return ((long) partition << 56) | ((long) i << KvTable.HASH_BITS) | 5;
+    private long colliding(int partition, int i) {
+        return ((long) partition << 56) | ((long) i << table.bucketBits()) | 5;
     }
 
     @Test
@@ -48,7 +50,7 @@ class KvTableTest {
     @Test
     void keysSharingABucketChainAndEachIsFound() {
         for (int i = 0; i < 50; i++) {
-            assertEquals(KvTable.bucketOf(colliding(2, 0)), KvTable.bucketOf(colliding(2, i)));
+            assertEquals(buckets.headSlot(colliding(2, 0)), buckets.headSlot(colliding(2, i)));
             table.put(1, colliding(2, i), i * 10L);
         }
         long[] value = new long[1];
@@ -75,13 +77,13 @@ class KvTableTest {
     void nodesLiveInThePoolWithTheOriginalsLayout() {
         long key = KvKeys.keyFor(0, 0);
         table.put(1, key, 0x1234);
-        table.put(1, key | (1L << KvTable.HASH_BITS), 0x5678);
+        table.put(1, key | (1L << table.bucketBits()), 0x5678);
         long[] value = new long[1];
         assertTrue(table.get(key, value));
         PoolBytes bytes = new PoolBytes(entry.memory());
         long newer = -1;
         for (long at = 0; at + 24 <= entry.memory().byteSize(); at += 8) {
-            if (bytes.longAt(at) == (key | (1L << KvTable.HASH_BITS)) && bytes.longAt(at + 8) == 0x5678) {
+            if (bytes.longAt(at) == (key | (1L << table.bucketBits())) && bytes.longAt(at + 8) == 0x5678) {
                 newer = at;
                 break;
             }

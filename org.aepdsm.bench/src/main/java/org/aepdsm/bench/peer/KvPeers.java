@@ -1,13 +1,12 @@
 package org.aepdsm.bench.peer;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
 
 import net.openhft.chronicle.map.ChronicleMap;
+import org.aepdsm.bench.internal.KvBuckets;
 import org.aepdsm.bench.internal.KvKeys;
 
 /**
@@ -99,42 +98,28 @@ final class KvPeers {
     /**
      * kv's table with nodes in a {@code long[]}: node n (1-based) is {@code nodes[3n-3..3n-1]} = key, value, next;
      * task t takes nodes from its own range, so allocation needs no lock. Buckets, locking and publication are
-     * those of {@code org.aepdsm.bench.KvTable}: a lock word beside each head for writers, and readers that load
-     * the head with acquire and walk published nodes without a lock.
+     * those of {@code org.aepdsm.bench.KvTable} ({@link KvBuckets}, sized alike): a lock word beside each head for
+     * writers, and readers that load the head with acquire and walk published nodes without a lock.
      */
     static final class HeapTable implements Store {
-        private static final int BUCKETS = 1 << 17;
-        private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
-        private final long[] buckets = new long[2 * 64 * BUCKETS];
+        private final KvBuckets buckets;
         private final long[] nodes;
         private final int[] used;
         private final int perTask;
 
         HeapTable(int threads, int perTask) {
             this.perTask = perTask;
+            this.buckets = new KvBuckets(perTask);
             this.nodes = new long[3 * threads * perTask];
             this.used = new int[threads * 16];
         }
 
-        private static int bucketOf(long key) {
-            return (int) (((key >>> 56) & 63) * BUCKETS + (key & (BUCKETS - 1)));
-        }
-
-        private void lock(int lockSlot) {
-            for (int attempt = 0; !SLOT.compareAndSet(buckets, lockSlot, 0L, 1L); attempt++) {
-                if (attempt < 64) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-            }
-        }
-
         public void put(int task, long key, long value) {
-            int lockSlot = 2 * bucketOf(key);
-            lock(lockSlot);
+            long[] partition = buckets.forWrite(key);
+            int headSlot = buckets.headSlot(key);
+            KvBuckets.lock(partition, headSlot);
             try {
-                long head = buckets[lockSlot + 1];
+                long head = partition[headSlot];
                 for (long n = head; n != 0; n = nodes[(int) (3 * n - 1)]) {
                     if (nodes[(int) (3 * n - 3)] == key) {
                         nodes[(int) (3 * n - 2)] = value;
@@ -148,14 +133,15 @@ final class KvPeers {
                 nodes[(int) (3 * n - 3)] = key;
                 nodes[(int) (3 * n - 2)] = value;
                 nodes[(int) (3 * n - 1)] = head;
-                SLOT.setRelease(buckets, lockSlot + 1, n);
+                KvBuckets.publish(partition, headSlot, n);
             } finally {
-                SLOT.setRelease(buckets, lockSlot, 0L);
+                KvBuckets.unlock(partition, headSlot);
             }
         }
 
         public boolean get(long key, long[] out) {
-            long n = (long) SLOT.getAcquire(buckets, 2 * bucketOf(key) + 1);
+            long[] partition = buckets.forRead(key);
+            long n = partition == null ? 0 : KvBuckets.head(partition, buckets.headSlot(key));
             while (n != 0) {
                 if (nodes[(int) (3 * n - 3)] == key) {
                     out[0] = nodes[(int) (3 * n - 2)];
