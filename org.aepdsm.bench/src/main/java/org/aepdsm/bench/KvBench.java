@@ -9,6 +9,7 @@ import org.aepdsm.api.AepException;
 import org.aepdsm.api.entry.ShadowEntry;
 import org.aepdsm.bench.internal.KvKeys;
 import org.aepdsm.bench.internal.PoolBytes;
+import org.aepdsm.bench.internal.WarmUp;
 import org.aepdsm.bench.sync.WorkerBarrier;
 
 /**
@@ -16,8 +17,10 @@ import org.aepdsm.bench.sync.WorkerBarrier;
  * (client t+1) preloads keys {@code (t<<56)|(i+1)} untimed, then does {@code iterations} reads of random preloaded
  * keys, every one of which must hit with value {@code key ^ 0x9e3779b97f4a7c15}. In write mode the timed phase
  * puts the task's keys. The timed span starts when task 0 passes the first barrier after the preload and ends
- * after the last join. read_ratio is accepted and unused, as in the original. Keys, values and the read sequence
- * come from {@link KvKeys}, as the peers' do.
+ * after the last join. Untimed {@link WarmUp} rounds come first: in read-hit mode, after the preload, reads of a
+ * twentieth of the iterations per task from seeds of their own; in write mode, puts of a twentieth of each task's
+ * keys into a scratch table that is freed again. read_ratio is accepted and unused, as in the original. Keys,
+ * values and the read sequence come from {@link KvKeys}, as the peers' do.
  *
  * <p>Single-use; not thread-safe.
  */
@@ -83,7 +86,8 @@ public final class KvBench extends SeedRun {
     @Override
     public Measurement run(ShadowEntry entry, PrintStream out, Progress progress) {
         EntryCalls calls = new EntryCalls(entry);
-        KvTable table = new KvTable(calls, new PoolBytes(entry.memory()), iterations);
+        PoolBytes bytes = new PoolBytes(entry.memory());
+        KvTable table = new KvTable(calls, bytes, iterations);
         if (writeOnly) {
             out.println(String.format(Locale.ROOT,
                     "Running AEP-DSM %s KV write-only test for %d threads, %d write ops/thread...",
@@ -101,38 +105,34 @@ public final class KvBench extends SeedRun {
         long total = (long) threads * iterations;
         long[] start = new long[1];
         long end;
-        try (Progress.Phase preload = progress.phase("kv " + (writeOnly ? "writes" : "preload + reads"),
+        int warm = WarmUp.iterationsPerRound(iterations);
+        try (Progress.Phase phase = progress.phase("kv " + (writeOnly ? "writes" : "preload + reads"),
                 writeOnly ? total : 2 * total, "ops", () -> sum(done))) {
-            Workers.run("kv", threads, barrier, t -> {
-                if (!writeOnly) {
-                    putKeys(table, t, done);
-                    done.lazySet(t * 16, iterations);
+            if (writeOnly) {
+                WarmUp.run(round -> {
+                    KvTable scratch = new KvTable(calls, bytes, warm);
+                    Workers.run("kv-warm-up", threads, t -> putKeys(scratch, t, warm, null));
+                    Workers.run("kv-warm-up", threads, t -> scratch.freePartition(t, t + 1));
+                });
+                for (int t = 0; t < threads; t++) {
+                    table.prepare(t);
                 }
+            } else {
+                Workers.run("kv-preload", threads, t -> putKeys(table, t, iterations, done));
+                WarmUp.run(round -> Workers.run("kv-warm-up", threads,
+                        t -> readKeys(table, KvKeys.ReadKeys.warmUp(t, round, threads, iterations), warm, t, null)));
+            }
+            Workers.run("kv", threads, barrier, t -> {
                 barrier.await();
                 if (t == 0) {
                     start[0] = System.nanoTime();
                 }
                 barrier.await();
-                long base = writeOnly ? 0 : iterations;
                 if (writeOnly) {
-                    putKeys(table, t, done);
+                    putKeys(table, t, iterations, done);
                 } else {
-                    KvKeys.ReadKeys keys = new KvKeys.ReadKeys(t, threads, iterations);
-                    long[] value = new long[1];
-                    for (int i = 0; i < iterations; i++) {
-                        long key = keys.next();
-                        if (!table.get(key, value)) {
-                            throw EntryCalls.selfCheck(KvKeys.missed(key));
-                        }
-                        if (value[0] != KvKeys.valueFor(key)) {
-                            throw EntryCalls.selfCheck(KvKeys.mismatch(key, value[0]));
-                        }
-                        if ((i & 0xfff) == 0xfff) {
-                            done.lazySet(t * 16, base + i + 1);
-                        }
-                    }
+                    readKeys(table, new KvKeys.ReadKeys(t, threads, iterations), iterations, t, done);
                 }
-                done.lazySet(t * 16, base + iterations);
             });
             end = System.nanoTime();
         }
@@ -148,15 +148,46 @@ public final class KvBench extends SeedRun {
                 Figure.lower("time", seconds, "s")));
     }
 
-    /** Puts task {@code t}'s keys as client {@code t+1}, counting them in {@code done} every 4096. */
-    private void putKeys(KvTable table, int t, AtomicLongArray done) {
+    /**
+     * Puts task {@code t}'s first {@code count} keys as client {@code t+1}, counting them in {@code done} (when not
+     * null) every 4096.
+     */
+    private static void putKeys(KvTable table, int t, int count, AtomicLongArray done) {
         int client = t + 1;
-        for (int i = 0; i < iterations; i++) {
+        for (int i = 0; i < count; i++) {
             long key = KvKeys.keyFor(t, i);
             table.put(client, key, KvKeys.valueFor(key));
-            if ((i & 0xfff) == 0xfff) {
+            if (done != null && (i & 0xfff) == 0xfff) {
                 done.lazySet(t * 16, i + 1);
             }
+        }
+        if (done != null) {
+            done.lazySet(t * 16, count);
+        }
+    }
+
+    /**
+     * Reads {@code count} keys, each of which must hit with its value, counting them in {@code done} (when not
+     * null) after the preload's {@code iterations}.
+     *
+     * @throws AepException the self-check failure of a miss or a wrong value
+     */
+    private void readKeys(KvTable table, KvKeys.ReadKeys keys, int count, int t, AtomicLongArray done) {
+        long[] value = new long[1];
+        for (int i = 0; i < count; i++) {
+            long key = keys.next();
+            if (!table.get(key, value)) {
+                throw EntryCalls.selfCheck(KvKeys.missed(key));
+            }
+            if (value[0] != KvKeys.valueFor(key)) {
+                throw EntryCalls.selfCheck(KvKeys.mismatch(key, value[0]));
+            }
+            if (done != null && (i & 0xfff) == 0xfff) {
+                done.lazySet(t * 16, (long) iterations + i + 1);
+            }
+        }
+        if (done != null) {
+            done.lazySet(t * 16, (long) iterations + count);
         }
     }
 

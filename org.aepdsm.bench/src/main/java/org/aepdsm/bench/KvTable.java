@@ -55,6 +55,11 @@ public final class KvTable {
         return buckets.bits();
     }
 
+    /** Creates partition {@code partition}'s buckets ahead of its first put. */
+    public void prepare(int partition) {
+        buckets.prepare(partition);
+    }
+
     /** Stores {@code value} under {@code key}, allocating a node as {@code client} when the key is new. */
     public void put(int client, long key, long value) {
         long[] partition = buckets.forWrite(key);

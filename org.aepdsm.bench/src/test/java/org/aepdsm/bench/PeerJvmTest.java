@@ -80,6 +80,19 @@ class PeerJvmTest {
     }
 
     @Test
+    void kvsPeersTimeWritesInWriteMode() {
+        java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+        List<PeerResult> results = launcher().peers("kv", KvBench.parse(List.of("2", "9", "500", "--mode=write"))
+                .peerArgs(), new java.io.PrintStream(progress, true));
+        assertEquals(List.of("concurrent-hash-map", "chronicle-map", "same-table-heap-nodes"),
+                results.stream().map(PeerResult::peer).toList(), results + "\n" + progress);
+        for (PeerResult p : results) {
+            assertTrue(p.available(), "kv write peer " + p.peer() + ": " + p.reason());
+            assertNotNull(p.figure("throughput"), p.toString());
+        }
+    }
+
+    @Test
     void aChildThatCannotRunIsReportedNotHidden() {
         List<PeerResult> r = launcher().peers("no-such-benchmark", List.of(), new java.io.PrintStream(
                 new java.io.ByteArrayOutputStream()));

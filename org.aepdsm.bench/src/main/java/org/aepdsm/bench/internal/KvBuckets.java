@@ -94,6 +94,11 @@ public final class KvBuckets {
         return partitions.compareAndSet(p, null, created) ? created : partitions.get(p);
     }
 
+    /** Creates partition {@code partition} ahead of its first put, so the put does not pay for it. */
+    public void prepare(int partition) {
+        forWrite((long) partition << 56);
+    }
+
     /** The head of the chain at {@code headSlot}, loaded with acquire. */
     public static long head(long[] partition, int headSlot) {
         return (long) SLOT.getAcquire(partition, headSlot);

@@ -12,6 +12,7 @@ package org.aepdsm.bench.internal;
 public final class KvKeys {
     private static final long GOLDEN = 0x9e3779b97f4a7c15L;
     private static final long READ_SEED = 0xd1b54a32d192ed03L;
+    private static final long WARM_UP = 0x5741524d55500000L;
 
     private KvKeys() {
     }
@@ -68,9 +69,22 @@ public final class KvKeys {
          * @param iterations how many keys each task preloaded
          */
         public ReadKeys(int task, int threads, int iterations) {
+            this(readSeed(task, iterations), threads, iterations);
+        }
+
+        private ReadKeys(long seed, int threads, int iterations) {
             this.threads = threads;
             this.iterations = iterations;
-            this.state = readSeed(task, iterations);
+            this.state = seed;
+        }
+
+        /**
+         * The keys task {@code task} reads in warm-up round {@code round}: the same kind of keys from a seed of
+         * their own, so the timed reads do not repeat them.
+         */
+        public static ReadKeys warmUp(int task, int round, int threads, int iterations) {
+            return new ReadKeys(KvKeys.next(readSeed(task, iterations) ^ ((long) round << 16) ^ WARM_UP), threads,
+                    iterations);
         }
 
         /** The next key to read. */

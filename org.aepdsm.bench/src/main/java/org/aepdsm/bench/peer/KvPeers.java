@@ -1,24 +1,28 @@
 package org.aepdsm.bench.peer;
 
+import java.util.Map;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 
 import net.openhft.chronicle.map.ChronicleMap;
 import org.aepdsm.bench.internal.KvBuckets;
 import org.aepdsm.bench.internal.KvKeys;
+import org.aepdsm.bench.internal.WarmUp;
 
 /**
  * kv's workload over other maps, with the same keys, values, random read sequence and verification (all from
- * {@link KvKeys}, as kv's own): untimed preload by each task, then timed reads that must all hit (or, in write
- * mode, timed puts). Peers:
+ * {@link KvKeys}, as kv's own): untimed preload by each task and the same untimed {@link WarmUp} rounds as kv's,
+ * then timed reads that must all hit (or, in write mode, timed puts). Peers:
  * <ul>
  * <li>{@code concurrent-hash-map}: {@code ConcurrentHashMap<Long, Long>} presized for every key (boxed keys, as a
  * Java program would write it);</li>
  * <li>{@code chronicle-map}: an off-heap {@code ChronicleMap<Long, Long>} sized for every key;</li>
- * <li>{@code same-table-heap-nodes}: kv's own table (64 x 2^17 buckets, a lock per bucket for writers, lock-free
- * readers, chains of 24-byte nodes)
+ * <li>{@code same-table-heap-nodes}: kv's own table ({@link KvBuckets}: 64 partitions sized to a task's keys, a
+ * lock per bucket for writers, lock-free readers, chains of 24-byte nodes)
  * with the nodes in a Java {@code long[]} instead of allocator objects: the primitive layout, so the difference
  * to ours is the allocator and entry path alone.</li>
  * </ul>
@@ -35,6 +39,10 @@ final class KvPeers {
         /** Returns whether found; the value in {@code out[0]}. */
         boolean get(long key, long[] out);
 
+        /** Readies whatever the first put of each of {@code threads} tasks would create. */
+        default void prepare(int threads) {
+        }
+
         @Override
         default void close() {
         }
@@ -44,55 +52,49 @@ final class KvPeers {
         int threads = Integer.parseInt(a[0]);
         int iterations = Integer.parseInt(a[2]);
         boolean write = a[3].equals("write");
-        long entries = (long) threads * iterations;
-        report.attempt("concurrent-hash-map", () -> {
-            ConcurrentHashMap<Long, Long> map = new ConcurrentHashMap<>((int) Math.min(entries * 4 / 3 + 16,
-                    1 << 30));
-            measure(report, "concurrent-hash-map", threads, iterations, write, new Store() {
-                public void put(int task, long key, long value) {
-                    map.put(key, value);
-                }
-
-                public boolean get(long key, long[] out) {
-                    Long v = map.get(key);
-                    if (v == null) {
-                        return false;
-                    }
-                    out[0] = v;
-                    return true;
-                }
-            });
-        });
-        report.attempt("chronicle-map", () -> {
-            ChronicleMap<Long, Long> map = ChronicleMap.of(Long.class, Long.class).name("aepdsm-kv-peer")
-                    .entries(Math.max(entries, 1024)).create();
-            try (Store s = new Store() {
-                public void put(int task, long key, long value) {
-                    map.put(key, value);
-                }
-
-                public boolean get(long key, long[] out) {
-                    Long v = map.get(key);
-                    if (v == null) {
-                        return false;
-                    }
-                    out[0] = v;
-                    return true;
-                }
-
-                public void close() {
-                    map.close();
-                }
-            }) {
-                measure(report, "chronicle-map", threads, iterations, write, s);
-            }
-        });
+        report.attempt("concurrent-hash-map", () -> measure(report, "concurrent-hash-map", threads, iterations,
+                write, perTask -> new MapStore(new ConcurrentHashMap<>(
+                        (int) Math.min((long) threads * perTask * 4 / 3 + 16, 1 << 30)), null)));
+        report.attempt("chronicle-map", () -> measure(report, "chronicle-map", threads, iterations, write,
+                perTask -> {
+                    ChronicleMap<Long, Long> map = ChronicleMap.of(Long.class, Long.class).name("aepdsm-kv-peer")
+                            .entries(Math.max((long) threads * perTask, 1024)).create();
+                    return new MapStore(map, map);
+                }));
         report.attempt("same-table-heap-nodes", () -> {
+            long entries = (long) threads * iterations;
             if (entries * 3 > Integer.MAX_VALUE - 16) {
                 throw new IllegalArgumentException(entries + " keys do not fit one long[] of nodes");
             }
-            measure(report, "same-table-heap-nodes", threads, iterations, write, new HeapTable(threads, iterations));
+            measure(report, "same-table-heap-nodes", threads, iterations, write,
+                    perTask -> new HeapTable(threads, perTask));
         });
+    }
+
+    /** A {@code Map<Long, Long>} as a store; closes {@code closer} (when not null) with the store. */
+    private record MapStore(Map<Long, Long> map, AutoCloseable closer) implements Store {
+        public void put(int task, long key, long value) {
+            map.put(key, value);
+        }
+
+        public boolean get(long key, long[] out) {
+            Long v = map.get(key);
+            if (v == null) {
+                return false;
+            }
+            out[0] = v;
+            return true;
+        }
+
+        public void close() {
+            if (closer != null) {
+                try {
+                    closer.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing the map failed", e);
+                }
+            }
+        }
     }
 
     /**
@@ -112,6 +114,13 @@ final class KvPeers {
             this.buckets = new KvBuckets(perTask);
             this.nodes = new long[3 * threads * perTask];
             this.used = new int[threads * 16];
+        }
+
+        @Override
+        public void prepare(int threads) {
+            for (int t = 0; t < threads; t++) {
+                buckets.prepare(t);
+            }
         }
 
         public void put(int task, long key, long value) {
@@ -153,15 +162,76 @@ final class KvPeers {
         }
     }
 
-    /** Puts task {@code task}'s keys with their values. */
-    private static void putKeys(Store store, int task, int iterations) {
-        for (int i = 0; i < iterations; i++) {
+    /** Puts task {@code task}'s first {@code count} keys with their values. */
+    private static void putKeys(Store store, int task, int count) {
+        for (int i = 0; i < count; i++) {
             long key = KvKeys.keyFor(task, i);
             store.put(task, key, KvKeys.valueFor(key));
         }
     }
 
-    static void measure(PeerReport report, String peer, int threads, int iterations, boolean write, Store store) {
+    /** Reads {@code count} keys, each of which must hit with its value. */
+    private static void readKeys(Store store, KvKeys.ReadKeys keys, int count) {
+        long[] value = new long[1];
+        for (int i = 0; i < count; i++) {
+            long key = keys.next();
+            if (!store.get(key, value)) {
+                throw new IllegalStateException(KvKeys.missed(key));
+            }
+            if (value[0] != KvKeys.valueFor(key)) {
+                throw new IllegalStateException(KvKeys.mismatch(key, value[0]));
+            }
+        }
+    }
+
+    /** Runs {@code body} for each task on a thread of its own and waits; rethrows the first failure. */
+    private static void tasks(int threads, IntConsumer body) {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread[] ts = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int task = t;
+            ts[t] = new Thread(() -> {
+                try {
+                    body.accept(task);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            ts[t].start();
+        }
+        Spin.joinAll(ts);
+        if (failure.get() != null) {
+            throw new IllegalStateException("a task failed", failure.get());
+        }
+    }
+
+    /**
+     * kv's workload on the store {@code stores} makes for {@code iterations} keys per task, after the untimed
+     * warm-up kv runs: reads of a twentieth of the keys per round after the preload, or, in write mode, puts of a
+     * twentieth of the keys into a scratch store per round.
+     */
+    static void measure(PeerReport report, String peer, int threads, int iterations, boolean write,
+            IntFunction<Store> stores) {
+        int warm = WarmUp.iterationsPerRound(iterations);
+        try (Store store = stores.apply(iterations)) {
+            if (write) {
+                WarmUp.run(round -> {
+                    try (Store scratch = stores.apply(warm)) {
+                        tasks(threads, t -> putKeys(scratch, t, warm));
+                    }
+                });
+                store.prepare(threads);
+            } else {
+                tasks(threads, t -> putKeys(store, t, iterations));
+                WarmUp.run(round -> tasks(threads,
+                        t -> readKeys(store, KvKeys.ReadKeys.warmUp(t, round, threads, iterations), warm)));
+            }
+            timed(report, peer, threads, iterations, write, store);
+        }
+    }
+
+    private static void timed(PeerReport report, String peer, int threads, int iterations, boolean write,
+            Store store) {
         CyclicBarrier barrier = new CyclicBarrier(threads);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] start = new long[1];
@@ -170,9 +240,6 @@ final class KvPeers {
             int task = t;
             ts[t] = new Thread(() -> {
                 try {
-                    if (!write) {
-                        putKeys(store, task, iterations);
-                    }
                     barrier.await();
                     if (task == 0) {
                         start[0] = System.nanoTime();
@@ -181,17 +248,7 @@ final class KvPeers {
                     if (write) {
                         putKeys(store, task, iterations);
                     } else {
-                        KvKeys.ReadKeys keys = new KvKeys.ReadKeys(task, threads, iterations);
-                        long[] value = new long[1];
-                        for (int i = 0; i < iterations; i++) {
-                            long key = keys.next();
-                            if (!store.get(key, value)) {
-                                throw new IllegalStateException(KvKeys.missed(key));
-                            }
-                            if (value[0] != KvKeys.valueFor(key)) {
-                                throw new IllegalStateException(KvKeys.mismatch(key, value[0]));
-                            }
-                        }
+                        readKeys(store, new KvKeys.ReadKeys(task, threads, iterations), iterations);
                     }
                 } catch (BrokenBarrierException e) {
                     failure.compareAndSet(null, new IllegalStateException("another task failed"));

@@ -2,7 +2,10 @@ package org.aepdsm.bench.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +72,30 @@ class KvKeysTest {
                 assertTrue(entry >= 1 && entry <= iterations, "entry of 0x" + Long.toHexString(key));
                 assertEquals(KvKeys.keyFor((int) owner, (int) entry - 1), key);
             }
+        }
+    }
+
+    @Test
+    void warmUpReadsArePreloadedKeysInAnotherOrderThanTheTimedReads() {
+        int threads = 4;
+        int iterations = 1000;
+        long[] timed = generated(2, threads, iterations, 64);
+        for (int round = 1; round <= 3; round++) {
+            KvKeys.ReadKeys warm = KvKeys.ReadKeys.warmUp(2, round, threads, iterations);
+            long[] keys = new long[64];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = warm.next();
+                long entry = keys[i] & ((1L << 56) - 1);
+                assertTrue((keys[i] >>> 56) < threads && entry >= 1 && entry <= iterations,
+                        "round " + round + " key 0x" + Long.toHexString(keys[i]));
+            }
+            assertFalse(Arrays.equals(timed, keys), "round " + round + " repeats the timed reads");
+            long[] again = new long[64];
+            KvKeys.ReadKeys same = KvKeys.ReadKeys.warmUp(2, round, threads, iterations);
+            for (int i = 0; i < again.length; i++) {
+                again[i] = same.next();
+            }
+            assertArrayEquals(keys, again, "a round's keys are reproducible");
         }
     }
 
