@@ -43,6 +43,7 @@ class KvTableTest {
         }
         value[0] = 17;
         assertFalse(table.get(KvKeys.keyFor(0, 5000), value));
+        assertFalse(table.get(KvKeys.keyFor(9, 0), value), "a partition nothing was put into");
         assertEquals(17, value[0], "a miss leaves the out value alone");
         assertEquals(1000, entry.live(), "one allocator object per key");
     }
