@@ -186,22 +186,9 @@ final class KvPeers {
 
     /** Runs {@code body} for each task on a thread of its own and waits; rethrows the first failure. */
     private static void tasks(int threads, IntConsumer body) {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread[] ts = new Thread[threads];
-        for (int t = 0; t < threads; t++) {
-            int task = t;
-            ts[t] = new Thread(() -> {
-                try {
-                    body.accept(task);
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            });
-            ts[t].start();
-        }
-        Spin.joinAll(ts);
-        if (failure.get() != null) {
-            throw new IllegalStateException("a task failed", failure.get());
+        Throwable failure = Spin.runTasks(threads, body);
+        if (failure != null) {
+            throw new IllegalStateException("a task failed", failure);
         }
     }
 

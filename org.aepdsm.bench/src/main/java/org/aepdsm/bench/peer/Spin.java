@@ -2,9 +2,10 @@ package org.aepdsm.bench.peer;
 
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
 /**
- * The originals' {@code do_work} spin and thread joining, shared by the peers. Stateless.
+ * The originals' {@code do_work} spin and the peers' task threads and joining, shared by the peers. Stateless.
  */
 final class Spin {
     @SuppressWarnings("unused")
@@ -23,6 +24,29 @@ final class Spin {
             f = f * f;
             sink = f;
         }
+    }
+
+    /**
+     * Runs {@code body.accept(t)} for each t in [0, {@code count}) on a thread of its own and joins them all.
+     *
+     * @return the first failure of any of them, or null
+     */
+    static Throwable runTasks(int count, IntConsumer body) {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread[] threads = new Thread[count];
+        for (int t = 0; t < count; t++) {
+            int task = t;
+            threads[t] = new Thread(() -> {
+                try {
+                    body.accept(task);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            threads[t].start();
+        }
+        joinAll(threads);
+        return failure.get();
     }
 
     /** Joins every thread, keeping an interrupt for the caller. */

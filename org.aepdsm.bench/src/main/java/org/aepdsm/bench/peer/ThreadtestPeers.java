@@ -1,7 +1,6 @@
 package org.aepdsm.bench.peer;
 
 import java.lang.foreign.Arena;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 import io.netty.buffer.ByteBuf;
@@ -94,31 +93,21 @@ final class ThreadtestPeers {
             IntFunction<Slots> slots) {
         int perThread = objects / threads;
         long size = (long) sz * 8;
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread[] ts = new Thread[threads];
-        for (int t = 0; t < threads; t++) {
-            ts[t] = new Thread(() -> {
-                try {
-                    Slots s = slots.apply(perThread);
-                    for (int j = 0; j < iterations; j++) {
-                        for (int i = 0; i < perThread; i++) {
-                            s.allocate(i, size);
-                            Spin.work(work);
-                        }
-                        for (int i = 0; i < perThread; i++) {
-                            s.free(i);
-                            Spin.work(work);
-                        }
-                    }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
+        Throwable failure = Spin.runTasks(threads, t -> {
+            Slots s = slots.apply(perThread);
+            for (int j = 0; j < iterations; j++) {
+                for (int i = 0; i < perThread; i++) {
+                    s.allocate(i, size);
+                    Spin.work(work);
                 }
-            });
-            ts[t].start();
-        }
-        Spin.joinAll(ts);
-        if (failure.get() != null) {
-            throw new IllegalStateException(peer + " failed", failure.get());
+                for (int i = 0; i < perThread; i++) {
+                    s.free(i);
+                    Spin.work(work);
+                }
+            }
+        });
+        if (failure != null) {
+            throw new IllegalStateException(peer + " failed", failure);
         }
     }
 }
