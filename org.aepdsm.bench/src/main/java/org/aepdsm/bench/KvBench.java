@@ -114,9 +114,7 @@ public final class KvBench extends SeedRun {
                     Workers.run("kv-warm-up", threads, t -> putKeys(scratch, t, warm, null));
                     Workers.run("kv-warm-up", threads, t -> scratch.freePartition(t, t + 1));
                 });
-                for (int t = 0; t < threads; t++) {
-                    table.prepare(t);
-                }
+                table.prepare(threads);
             } else {
                 Workers.run("kv-preload", threads, t -> putKeys(table, t, iterations, done));
                 WarmUp.run(round -> Workers.run("kv-warm-up", threads,

@@ -55,9 +55,9 @@ public final class KvTable {
         return buckets.bits();
     }
 
-    /** Creates partition {@code partition}'s buckets ahead of its first put. */
-    public void prepare(int partition) {
-        buckets.prepare(partition);
+    /** Creates the buckets of partitions 0 to {@code partitions - 1} ahead of their first puts. */
+    public void prepare(int partitions) {
+        buckets.prepare(partitions);
     }
 
     /** Stores {@code value} under {@code key}, allocating a node as {@code client} when the key is new. */

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.bench.internal.TaskThreads;
 import org.aepdsm.bench.internal.WarmUp;
 
 /**
@@ -110,11 +111,11 @@ public final class ThreadTest extends SeedRun {
             for (int j = 0; j < count; j++) {
                 for (int i = 0; i < perThread; i++) {
                     handles[i] = calls.malloc(client, size, 0);
-                    Workers.work(work);
+                    TaskThreads.work(work);
                 }
                 for (int i = 0; i < perThread; i++) {
                     calls.free(client, handles[i]);
-                    Workers.work(work);
+                    TaskThreads.work(work);
                 }
                 passes.lazySet(t * 16, j + 1);
             }

@@ -94,9 +94,11 @@ public final class KvBuckets {
         return partitions.compareAndSet(p, null, created) ? created : partitions.get(p);
     }
 
-    /** Creates partition {@code partition} ahead of its first put, so the put does not pay for it. */
-    public void prepare(int partition) {
-        forWrite((long) partition << 56);
+    /** Creates partitions 0 to {@code partitions - 1} ahead of their first puts, so the puts do not pay for them. */
+    public void prepare(int partitions) {
+        for (int p = 0; p < partitions; p++) {
+            forWrite((long) p << 56);
+        }
     }
 
     /** The head of the chain at {@code headSlot}, loaded with acquire. */

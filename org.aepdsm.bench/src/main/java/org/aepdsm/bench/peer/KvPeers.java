@@ -11,6 +11,7 @@ import java.util.function.IntFunction;
 import net.openhft.chronicle.map.ChronicleMap;
 import org.aepdsm.bench.internal.KvBuckets;
 import org.aepdsm.bench.internal.KvKeys;
+import org.aepdsm.bench.internal.TaskThreads;
 import org.aepdsm.bench.internal.WarmUp;
 
 /**
@@ -118,9 +119,7 @@ final class KvPeers {
 
         @Override
         public void prepare(int threads) {
-            for (int t = 0; t < threads; t++) {
-                buckets.prepare(t);
-            }
+            buckets.prepare(threads);
         }
 
         public void put(int task, long key, long value) {
@@ -186,7 +185,7 @@ final class KvPeers {
 
     /** Runs {@code body} for each task on a thread of its own and waits; rethrows the first failure. */
     private static void tasks(int threads, IntConsumer body) {
-        Throwable failure = Spin.runTasks(threads, body);
+        Throwable failure = TaskThreads.run("kv-peer", threads, body, null);
         if (failure != null) {
             throw new IllegalStateException("a task failed", failure);
         }
@@ -246,7 +245,7 @@ final class KvPeers {
             });
             ts[t].start();
         }
-        Spin.joinAll(ts, barrier, failure);
+        Joins.joinAll(ts, barrier, failure);
         long end = System.nanoTime();
         if (failure.get() != null) {
             throw new IllegalStateException(peer + " failed", failure.get());

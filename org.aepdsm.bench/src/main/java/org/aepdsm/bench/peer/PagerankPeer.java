@@ -198,7 +198,7 @@ final class PagerankPeer {
             });
             ts[w].start();
         }
-        Spin.joinAll(ts, barrier, failure);
+        Joins.joinAll(ts, barrier, failure);
         if (failure.get() != null) {
             throw new IllegalStateException("heap-objects pagerank failed", failure.get());
         }

@@ -6,6 +6,7 @@ import java.util.function.IntFunction;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.aepdsm.bench.internal.NativeHeap;
+import org.aepdsm.bench.internal.TaskThreads;
 import org.aepdsm.bench.internal.WarmUp;
 
 /**
@@ -93,19 +94,19 @@ final class ThreadtestPeers {
             IntFunction<Slots> slots) {
         int perThread = objects / threads;
         long size = (long) sz * 8;
-        Throwable failure = Spin.runTasks(threads, t -> {
+        Throwable failure = TaskThreads.run(peer, threads, t -> {
             Slots s = slots.apply(perThread);
             for (int j = 0; j < iterations; j++) {
                 for (int i = 0; i < perThread; i++) {
                     s.allocate(i, size);
-                    Spin.work(work);
+                    TaskThreads.work(work);
                 }
                 for (int i = 0; i < perThread; i++) {
                     s.free(i);
-                    Spin.work(work);
+                    TaskThreads.work(work);
                 }
             }
-        });
+        }, null);
         if (failure != null) {
             throw new IllegalStateException(peer + " failed", failure);
         }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * kv's buckets are sized to the keys a partition holds (never fewer than the original's 2^17, never more than
  * 2^21), give every key of a task its own bucket when sized for that task, take memory only for partitions that
- * were written, and hand a bucket's chain over when detached.
+ * were written or prepared, and hand a bucket's chain over when detached.
  */
 class KvBucketsTest {
     @Test
@@ -42,7 +42,7 @@ class KvBucketsTest {
     }
 
     @Test
-    void onlyWrittenPartitionsExistAndAWriteFindsTheSameArrayAgain() {
+    void onlyWrittenOrPreparedPartitionsExistAndAWriteFindsTheSameArrayAgain() {
         KvBuckets buckets = new KvBuckets(100);
         long key = KvKeys.keyFor(5, 7);
         assertNull(buckets.forRead(key), "no partition before its first put");
@@ -52,6 +52,11 @@ class KvBucketsTest {
         assertSame(created, buckets.forRead(key));
         assertNull(buckets.forRead(KvKeys.keyFor(6, 7)), "other partitions stay absent");
         assertEquals(0, buckets.detach(6, 0), "detaching from an absent partition finds nothing");
+        buckets.prepare(3);
+        for (int p = 0; p < 3; p++) {
+            assertNotNull(buckets.forRead(KvKeys.keyFor(p, 0)), "prepared partition " + p);
+        }
+        assertNull(buckets.forRead(KvKeys.keyFor(3, 0)), "prepare(3) stops at partition 2");
     }
 
     @Test
