@@ -13,6 +13,8 @@ import org.aepdsm.api.memory.Isolation;
 import org.aepdsm.api.memory.ProtectionDomain;
 import org.aepdsm.api.memory.SharedPool;
 import org.aepdsm.api.ownership.Topology;
+import org.aepdsm.backend.sim.MachineConfig;
+import org.aepdsm.backend.sim.SimMachine;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,9 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH measurements of the allocator's hot paths through the shadow entry: MALLOC+FREE of one size class by one
- * client, and a SEND/RECV ping-pong between two clients of one node. {@code entry=shadow} enters and leaves a
- * protection domain on each call (one that isolates nothing, so the gate's bookkeeping is what is measured);
- * {@code entry=direct} skips it. Not tests; run as documented in this module's README.
+ * client, and a SEND/RECV ping-pong between two clients of one node. {@code entry=sim} enters and leaves the
+ * simulated machine's protection domain on each call, as the console's entry does on the sim backend;
+ * {@code entry=shadow} enters and leaves one that isolates nothing and keeps no state, so the entry's own
+ * bookkeeping is what is measured; {@code entry=direct} skips the domain. Not tests; run as documented in this module's README.
  *
  * <p>Each JMH thread takes its own client ids, as the allocator requires.
  */
@@ -46,10 +49,11 @@ public class AllocatorHotPaths {
     /** The allocator over a 256 MiB pool of 2 nodes x 20 clients, shared by the benchmark's threads. */
     @State(Scope.Benchmark)
     public static class Pool {
-        @Param({"shadow", "direct"})
+        @Param({"sim", "shadow", "direct"})
         public String entry;
 
         Arena arena;
+        SimMachine machine;
         ShadowEntry shadowEntry;
         final AtomicInteger nextClient = new AtomicInteger(1);
 
@@ -58,8 +62,14 @@ public class AllocatorHotPaths {
             arena = Arena.ofShared();
             AepAllocator a = AepAllocator.open(arena.allocate(256L << 20, 4096), new Topology(2, 20), 512, false,
                     new PrintStream(OutputStream.nullOutputStream()));
-            shadowEntry = entry.equals("direct") ? new PoolShadowEntry(a, null, true, 0x1000)
-                    : new PoolShadowEntry(a, new OpenDomain(), false, PoolShadowEntry.DEFAULT_ADDRESS);
+            shadowEntry = switch (entry) {
+                case "direct" -> new PoolShadowEntry(a, null, true, 0x1000);
+                case "sim" -> {
+                    machine = new SimMachine(MachineConfig.of(1, 256, 2));
+                    yield new PoolShadowEntry(a, machine.protectionDomain(), false, PoolShadowEntry.DEFAULT_ADDRESS);
+                }
+                default -> new PoolShadowEntry(a, new OpenDomain(), false, PoolShadowEntry.DEFAULT_ADDRESS);
+            };
             if (shadowEntry.call(ShadowEntry.INIT, 0, 0, 0, 0) < 0) {
                 throw new IllegalStateException("INIT failed");
             }
@@ -68,6 +78,9 @@ public class AllocatorHotPaths {
         @TearDown(Level.Trial)
         public void close() {
             arena.close();
+            if (machine != null) {
+                machine.shutdown();
+            }
         }
     }
 
