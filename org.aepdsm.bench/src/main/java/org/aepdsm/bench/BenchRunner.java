@@ -27,8 +27,8 @@ import org.aepdsm.api.memory.MemoryBackend;
 
 /**
  * Runs benchmarks as the original programs run: the entry-mode lines, the benchmark's pre-INIT lines, INIT unless
- * {@code --skip-init}, the benchmark; then, if asked, its peers in a child JVM, the comparison lines, a JSON results
- * file and a PNG chart. {@link #suite} runs all five with the seed's arguments and prints a summary table.
+ * {@code --skip-init}, the benchmark; then, if asked, its peers in a child JVM; that much {@code --rounds=N} times
+ * (see {@link Rounds}); then the comparison lines on the medians, a JSON results file and a PNG chart. {@link #suite} runs all five with the seed's arguments and prints a summary table.
  *
  * <p>Thread-safe: each call works on its own objects; two runs at once would share the allocator's clients, which
  * the benchmarks assume they own, so callers run one at a time.
@@ -67,38 +67,32 @@ public final class BenchRunner {
         CommonOptions o = run.options();
         List<EntryChoice.Candidate> candidates = entries.get();
         ShadowEntry entry = EntryChoice.select(candidates, o.direct(), o.entry());
-        if (run instanceof TransferBench t && t.processes() > 1) {
-            Map<String, Object> props = candidates.stream().filter(c -> c.entry() == entry).findFirst()
-                    .map(EntryChoice.Candidate::properties).orElse(Map.of());
-            t.placeOn(props, RuntimeChild::runtimeCommand);
-        }
+        int rounds = o.rounds();
+        boolean withPeers = o.peers(peersByDefault);
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream tee = new PrintStream(new Tee(out, captured), true, StandardCharsets.UTF_8);
-        Measurement ours;
-        try (Progress progress = new Progress(out, progressMillis)) {
-            tee.println("AEP-DSM entry mode = " + Modes.of(entry));
-            if (!entry.direct()) {
-                tee.println("AEP shadow entry = 0x" + Long.toHexString(entry.address()));
+        List<Measurement> oursByRound = new ArrayList<>();
+        List<List<PeerResult>> peersByRound = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            if (round > 1) {
+                run = BenchmarkKind.named(name).parse(args);
             }
-            run.beforeInit(tee);
-            tee.flush();
-            if (!o.skipInit()) {
-                new EntryCalls(entry).init();
-            }
-            ours = run.run(entry, tee, progress);
-        }
-        tee.flush();
-        List<String> output = captured.toString(StandardCharsets.UTF_8).lines().toList();
-        List<PeerResult> peers = List.of();
-        if (o.peers(peersByDefault)) {
-            if (launcher == null) {
-                peers = List.of(new PeerResult("peer-jvm", List.of(), "no peer launcher configured"));
-            } else {
-                out.println("peers: measuring " + name + "'s peers in a child JVM with the same arguments...");
+            if (rounds > 1) {
+                out.println(String.format(Locale.ROOT, "=== round %d/%d of %s ===", round, rounds, name));
                 out.flush();
-                peers = launcher.peers(name, run.peerArgs(), out);
             }
-            printComparisons(out, ours, peers);
+            oursByRound.add(measure(run, candidates, entry, tee, out));
+            if (withPeers) {
+                peersByRound.add(peers(name, run, out));
+            }
+        }
+        List<String> output = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        Measurement ours = Rounds.ours(oursByRound);
+        List<PeerResult> peers = withPeers ? Rounds.peers(peersByRound) : List.of();
+        if (withPeers) {
+            printComparisons(out, ours, peers, oursByRound, peersByRound);
+        } else if (rounds > 1) {
+            printMedians(out, oursByRound);
         }
         Path dir = Path.of(o.out() != null ? o.out() : defaultOut.toString());
         String stamp = LocalDateTime.now(ZoneOffset.UTC).format(STAMP);
@@ -109,11 +103,45 @@ public final class BenchRunner {
             png = null;
         }
         RunReport report = new RunReport(name, args, Modes.of(entry), ours, peers, json, png, output);
-        writeJson(report, entry, chartProblem);
+        writeJson(report, entry, chartProblem, oursByRound, peersByRound);
         out.println("results: " + json);
         out.println(png != null ? "chart: " + png : "chart: unavailable (" + chartProblem + ")");
         out.flush();
         return report;
+    }
+
+    /** One round of ours: the entry lines, the lines before INIT, INIT unless skipped, the benchmark. */
+    private Measurement measure(BenchmarkRun run, List<EntryChoice.Candidate> candidates, ShadowEntry entry,
+            PrintStream tee, PrintStream out) {
+        if (run instanceof TransferBench t && t.processes() > 1) {
+            Map<String, Object> props = candidates.stream().filter(c -> c.entry() == entry).findFirst()
+                    .map(EntryChoice.Candidate::properties).orElse(Map.of());
+            t.placeOn(props, RuntimeChild::runtimeCommand);
+        }
+        try (Progress progress = new Progress(out, progressMillis)) {
+            tee.println("AEP-DSM entry mode = " + Modes.of(entry));
+            if (!entry.direct()) {
+                tee.println("AEP shadow entry = 0x" + Long.toHexString(entry.address()));
+            }
+            run.beforeInit(tee);
+            tee.flush();
+            if (!run.options().skipInit()) {
+                new EntryCalls(entry).init();
+            }
+            Measurement m = run.run(entry, tee, progress);
+            tee.flush();
+            return m;
+        }
+    }
+
+    /** One round of the peers, in a child JVM with the run's arguments. */
+    private List<PeerResult> peers(String name, BenchmarkRun run, PrintStream out) {
+        if (launcher == null) {
+            return List.of(new PeerResult("peer-jvm", List.of(), "no peer launcher configured"));
+        }
+        out.println("peers: measuring " + name + "'s peers in a child JVM with the same arguments...");
+        out.flush();
+        return launcher.peers(name, run.peerArgs(), out);
     }
 
     /**
@@ -278,8 +306,11 @@ public final class BenchRunner {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
-    private static void printComparisons(PrintStream out, Measurement ours, List<PeerResult> peers) {
-        out.println("=== peers (same run) ===");
+    private static void printComparisons(PrintStream out, Measurement ours, List<PeerResult> peers,
+            List<Measurement> oursByRound, List<List<PeerResult>> peersByRound) {
+        int rounds = oursByRound.size();
+        out.println(rounds > 1 ? "=== peers (median of " + rounds + " rounds, each ours then the peers) ==="
+                : "=== peers (same run) ===");
         for (Figure f : ours.figures()) {
             List<Comparison> cs = Comparison.of(new Measurement(List.of(f)), peers);
             if (cs.isEmpty()) {
@@ -290,6 +321,10 @@ public final class BenchRunner {
             out.println(String.format(Locale.ROOT, "    %-28s %16.2f %s", "ours (AEP-DSM)", f.value(), f.unit()));
             for (Comparison c : cs) {
                 out.println("    " + c.describe());
+                if (rounds > 1) {
+                    out.println("      ours/peer by round: " + fmt3(Rounds.ratios(f.name(), c.peer(), oursByRound,
+                            peersByRound)));
+                }
             }
         }
         for (PeerResult p : peers) {
@@ -298,6 +333,25 @@ public final class BenchRunner {
             }
         }
         out.flush();
+    }
+
+    /** Without peers, several rounds: each figure's median and its values by round. */
+    private static void printMedians(PrintStream out, List<Measurement> oursByRound) {
+        out.println("=== ours (median of " + oursByRound.size() + " rounds) ===");
+        for (Figure f : Rounds.ours(oursByRound).figures()) {
+            List<Double> values = new ArrayList<>();
+            for (Measurement m : oursByRound) {
+                m.figures().stream().filter(g -> g.name().equals(f.name())).findFirst()
+                        .ifPresent(g -> values.add(g.value()));
+            }
+            out.println(String.format(Locale.ROOT, "  %s = %.2f %s (by round: %s)", f.name(), f.value(), f.unit(),
+                    String.join(" ", values.stream().map(BenchRunner::fmt).toList())));
+        }
+        out.flush();
+    }
+
+    private static String fmt3(List<Double> values) {
+        return String.join(" ", values.stream().map(v -> String.format(Locale.ROOT, "%.3f", v)).toList());
     }
 
     private String drawChart(Path png, String name, Measurement ours, List<PeerResult> peers) {
@@ -331,18 +385,9 @@ public final class BenchRunner {
         return m;
     }
 
-    private static void writeJson(RunReport r, ShadowEntry entry, String chartProblem) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("benchmark", r.benchmark());
-        m.put("args", r.args());
-        m.put("command", (r.benchmark() + " " + String.join(" ", r.args())).strip());
-        m.put("timestamp", LocalDateTime.now(ZoneOffset.UTC).toString() + "Z");
-        m.put("entryMode", r.mode());
-        m.put("entryAddress", "0x" + Long.toHexString(entry.address()));
-        m.put("machine", machine());
-        m.put("figures", r.ours().figures().stream().map(BenchRunner::figureJson).toList());
-        List<Object> peers = new ArrayList<>();
-        for (PeerResult p : r.peers()) {
+    private static List<Object> peersJson(List<PeerResult> peers) {
+        List<Object> out = new ArrayList<>();
+        for (PeerResult p : peers) {
             Map<String, Object> pm = new LinkedHashMap<>();
             pm.put("peer", p.peer());
             pm.put("available", p.available());
@@ -351,9 +396,25 @@ public final class BenchRunner {
             } else {
                 pm.put("reason", p.reason());
             }
-            peers.add(pm);
+            out.add(pm);
         }
-        m.put("peers", peers);
+        return out;
+    }
+
+    private static void writeJson(RunReport r, ShadowEntry entry, String chartProblem, List<Measurement> oursByRound,
+            List<List<PeerResult>> peersByRound) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("benchmark", r.benchmark());
+        m.put("args", r.args());
+        m.put("command", (r.benchmark() + " " + String.join(" ", r.args())).strip());
+        m.put("timestamp", LocalDateTime.now(ZoneOffset.UTC).toString() + "Z");
+        m.put("entryMode", r.mode());
+        m.put("entryAddress", "0x" + Long.toHexString(entry.address()));
+        m.put("machine", machine());
+        int rounds = oursByRound.size();
+        m.put("rounds", rounds);
+        m.put("figures", r.ours().figures().stream().map(BenchRunner::figureJson).toList());
+        m.put("peers", peersJson(r.peers()));
         List<Object> ratios = new ArrayList<>();
         for (Comparison c : Comparison.of(r.ours(), r.peers())) {
             Map<String, Object> cm = new LinkedHashMap<>();
@@ -365,9 +426,23 @@ public final class BenchRunner {
             cm.put("oursOverPeer", c.ratio());
             cm.put("better", c.higherIsBetter() ? "higher" : "lower");
             cm.put("oursBetter", c.oursBetter());
+            if (rounds > 1) {
+                cm.put("oursOverPeerByRound", Rounds.ratios(c.figure(), c.peer(), oursByRound, peersByRound));
+            }
             ratios.add(cm);
         }
         m.put("ratios", ratios);
+        if (rounds > 1) {
+            List<Object> byRound = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                Map<String, Object> rm = new LinkedHashMap<>();
+                rm.put("round", i + 1);
+                rm.put("figures", oursByRound.get(i).figures().stream().map(BenchRunner::figureJson).toList());
+                rm.put("peers", i < peersByRound.size() ? peersJson(peersByRound.get(i)) : List.of());
+                byRound.add(rm);
+            }
+            m.put("byRound", byRound);
+        }
         m.put("chart", r.png() == null ? null : r.png().getFileName().toString());
         if (chartProblem != null) {
             m.put("chartUnavailable", chartProblem);

@@ -5,7 +5,8 @@ import java.util.OptionalLong;
 /**
  * Options every benchmark accepts besides its own: the original's {@code --entry=0x...} and {@code --skip-init},
  * and this port's {@code --direct} (the direct-link mode), {@code --peers}/{@code --no-peers} (measure the peers in
- * the same run) and {@code --out=DIR} (where results go).
+ * the same run), {@code --rounds=N} (measure ours and the peers N times in turn and report medians, see
+ * {@link Rounds}) and {@code --out=DIR} (where results go).
  *
  * <p>Mutable while a command line is scanned, then read only; not thread-safe.
  */
@@ -14,6 +15,7 @@ public final class CommonOptions {
     private boolean direct;
     private Boolean peers;
     private String out;
+    private int rounds = 1;
     private long entry;
     private boolean entryGiven;
 
@@ -21,7 +23,8 @@ public final class CommonOptions {
      * Takes {@code arg} if it is a common option.
      *
      * @return whether it was one
-     * @throws org.aepdsm.api.AepException EINVAL {@code invalid entry: ...} for a malformed entry address
+     * @throws org.aepdsm.api.AepException EINVAL {@code invalid entry: ...} for a malformed entry address, or
+     *                                     naming a {@code --rounds} value that is not 1 to {@link Rounds#MAX}
      */
     public boolean accept(String arg) {
         if (arg.startsWith("--entry=")) {
@@ -35,12 +38,26 @@ public final class CommonOptions {
             peers = Boolean.TRUE;
         } else if (arg.equals("--no-peers")) {
             peers = Boolean.FALSE;
+        } else if (arg.startsWith("--rounds=")) {
+            rounds = parseRounds(arg.substring("--rounds=".length()));
         } else if (arg.startsWith("--out=") && arg.length() > "--out=".length()) {
             out = arg.substring("--out=".length());
         } else {
             return false;
         }
         return true;
+    }
+
+    private static int parseRounds(String text) {
+        if (!text.matches("[0-9]{1,3}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > Rounds.MAX) {
+            throw CArgs.refuse("--rounds must be a whole number from 1 to " + Rounds.MAX + ", not '" + text + "'");
+        }
+        return Integer.parseInt(text);
+    }
+
+    /** How many rounds to measure: 1 unless {@code --rounds=N}. */
+    public int rounds() {
+        return rounds;
     }
 
     /** Whether INIT is skipped. */
@@ -77,6 +94,9 @@ public final class CommonOptions {
         }
         if (direct) {
             b.append(" --direct");
+        }
+        if (rounds > 1) {
+            b.append(" --rounds=").append(rounds);
         }
         return b.toString().trim();
     }

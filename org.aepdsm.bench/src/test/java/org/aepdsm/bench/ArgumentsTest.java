@@ -54,6 +54,11 @@ class ArgumentsTest {
         "pagerank|4 3|initial_vertices, stages, iterations, and edges_per_vertex must be positive",
         "pagerank|4 64 0|initial_vertices, stages, iterations, and edges_per_vertex must be positive",
         "pagerank|4 64 1 1 229|edges_per_vertex is too large for the allocator small-object bins",
+        "threadtest|--rounds=0|--rounds must be a whole number from 1 to 100, not '0'",
+        "kv|4 9 10 --rounds=101|--rounds must be a whole number from 1 to 100, not '101'",
+        "transfer_bench|10 --rounds=3x|--rounds must be a whole number from 1 to 100, not '3x'",
+        "serverless_chain|10 --rounds=|--rounds must be a whole number from 1 to 100, not ''",
+        "pagerank|--rounds=-2|--rounds must be a whole number from 1 to 100, not '-2'",
     })
     void refusalsCarryTheOriginalMessage(String bench, String line, String message) {
         refused(bench, line, message);
@@ -115,8 +120,10 @@ class ArgumentsTest {
         assertEquals(List.of("5", "40", "0", "tree"), b.peerArgs(), "object_size is raised to the payload's 40");
         assertEquals(20, b.dst);
         assertEquals(List.of("5", "32", "2"), ServerlessChain.parse(List.of("5", "1", "2")).peerArgs());
+        assertEquals(1, ThreadTest.parse(List.of()).options().rounds(), "one round unless asked");
         CommonOptions o = ThreadTest.parse(List.of("--skip-init", "--entry=0x1000", "--direct", "--no-peers",
-                "--out=/tmp/x")).options();
+                "--out=/tmp/x", "--rounds=100")).options();
+        assertEquals(100, o.rounds());
         assertTrue(o.skipInit());
         assertTrue(o.direct());
         assertEquals(0x1000, o.entry().getAsLong());

@@ -228,4 +228,41 @@ class BenchmarkRunTest {
         assertEquals("no chart launcher configured", json.get("chartUnavailable"));
         assertFalse(json.containsKey("chart") && json.get("chart") != null);
     }
+
+    @Test
+    void roundsRepeatTheRunAndReportMediansAndEveryRound() throws Exception {
+        Harness h = harness();
+        RunReport r = h.run("serverless_chain", "3 64 4 --rounds=3 --out=" + dir.resolve("out"));
+        String text = h.text();
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(text.contains("=== round " + i + "/3 of serverless_chain ==="), text);
+        }
+        assertEquals(3, r.output().stream().filter(l -> l.equals("Total ownership transfers = 9")).count(),
+                "each round runs the whole benchmark and prints its lines");
+        assertEquals(0, entry.live(), "every round frees what it allocated");
+        assertTrue(text.contains("=== ours (median of 3 rounds) ==="), text);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) MiniJson.parse(Files.readString(r.json()));
+        assertEquals(3.0, ((Number) json.get("rounds")).doubleValue());
+        List<?> byRound = (List<?>) json.get("byRound");
+        assertEquals(3, byRound.size());
+        List<Double> latencies = new java.util.ArrayList<>();
+        for (Object o : byRound) {
+            List<?> figures = (List<?>) ((Map<?, ?>) o).get("figures");
+            latencies.add(((Number) ((Map<?, ?>) figures.getFirst()).get("value")).doubleValue());
+        }
+        assertEquals(Rounds.median(latencies), r.ours().headline().value(), "the reported figure is the median");
+        List<?> figures = (List<?>) json.get("figures");
+        assertEquals(r.ours().headline().value(), ((Number) ((Map<?, ?>) figures.getFirst()).get("value"))
+                .doubleValue());
+    }
+
+    @Test
+    void oneRoundWritesNoRoundDetail() throws Exception {
+        RunReport r = harness().run("serverless_chain", "3 64 4 --out=" + dir.resolve("out"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) MiniJson.parse(Files.readString(r.json()));
+        assertEquals(1.0, ((Number) json.get("rounds")).doubleValue());
+        assertFalse(json.containsKey("byRound"));
+    }
 }

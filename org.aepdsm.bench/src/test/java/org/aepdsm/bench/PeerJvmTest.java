@@ -53,6 +53,39 @@ class PeerJvmTest {
     }
 
     @Test
+    void roundsMeasureThePeersEachRoundAndPairTheRatios() throws Exception {
+        Harness h = new Harness(dir.resolve("results"), launcher(), Harness.shadow(new HeapEntry()));
+        RunReport r = h.run("serverless_chain", "50 64 4 --peers --rounds=2");
+        String text = h.text();
+        assertEquals(2, text.lines().filter(l -> l.startsWith("peers: measuring serverless_chain's peers")).count(),
+                text);
+        assertTrue(text.contains("=== peers (median of 2 rounds, each ours then the peers) ==="), text);
+        assertEquals(4, text.lines().filter(l -> l.matches("      ours/peer by round: \\d+\\.\\d{3} \\d+\\.\\d{3}"))
+                .count(), "latency and throughput against two peers, two rounds each:\n" + text);
+        assertTrue(r.peers().stream().allMatch(PeerResult::available), r.peers().toString());
+        Map<?, ?> json = (Map<?, ?>) MiniJson.parse(Files.readString(r.json()));
+        List<?> byRound = (List<?>) json.get("byRound");
+        List<Double> queue = new java.util.ArrayList<>();
+        for (Object round : byRound) {
+            for (Object p : (List<?>) ((Map<?, ?>) round).get("peers")) {
+                Map<?, ?> pm = (Map<?, ?>) p;
+                if (pm.get("peer").equals("handoff-queue")) {
+                    for (Object f : (List<?>) pm.get("figures")) {
+                        if (((Map<?, ?>) f).get("name").equals("latency")) {
+                            queue.add(((Number) ((Map<?, ?>) f).get("value")).doubleValue());
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(2, queue.size(), json.toString());
+        PeerResult merged = r.peers().stream().filter(p -> p.peer().equals("handoff-queue")).findFirst().orElseThrow();
+        assertEquals(Rounds.median(queue), merged.figure("latency").value(), "the peer's figure is its median");
+        Map<?, ?> first = (Map<?, ?>) ((List<?>) json.get("ratios")).getFirst();
+        assertEquals(2, ((List<?>) first.get("oursOverPeerByRound")).size());
+    }
+
+    @Test
     void everyOtherBenchmarksPeersRunInTheChildJvm() {
         PeerLauncher l = launcher();
         java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();

@@ -28,7 +28,9 @@ import org.aepdsm.bench.RunReport;
 public final class BenchCommand {
     /** What {@code aep:bench} with no words prints. */
     public static final String HELP = "usage: aep:bench <" + BenchmarkKind.names().replace(", ", "|")
-            + "|suite> [args...] [--entry=0xADDR] [--skip-init] [--direct] [--peers|--no-peers] [--out=DIR]\n"
+            + "|suite> [args...] [--entry=0xADDR] [--skip-init] [--direct] [--peers|--no-peers] [--rounds=N] "
+            + "[--out=DIR]\n"
+            + "  --rounds=N   measure N times, ours then the peers each round; report medians and ours/peer by round\n"
             + "  aep:bench suite --backends=sim,native   (the suite once per backend, summaries side by side)\n"
             + "  aep:bench transfer_bench R S D --mode=single --processes 2   (receiver in a second OS process; "
             + "native backend)\n"

@@ -88,7 +88,8 @@ public final class BenchCommands {
             + "writes results JSON and a PNG chart")
     public String bench(
             @Descriptor("benchmark name or 'suite', then its arguments, e.g. threadtest 16 1000 100000 0 8; options "
-                    + "--entry=0xADDR --skip-init --direct --peers|--no-peers --out=DIR; transfer_bench --processes 2 "
+                    + "--entry=0xADDR --skip-init --direct --peers|--no-peers --rounds=N (medians of N rounds) --out=DIR; "
+                    + "transfer_bench --processes 2 "
                     + "(native); suite --backends=sim,native")
             Object... words) {
         return command.bench(System.out, words);

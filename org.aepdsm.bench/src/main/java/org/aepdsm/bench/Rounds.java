@@ -1,0 +1,122 @@
+package org.aepdsm.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a benchmark measured in several rounds ({@code --rounds=N}: each round runs ours, then the peers) adds up
+ * to: every figure's median over the rounds, ours and each peer's, and the ratio ours/peer round by round. On a
+ * machine whose speed drifts, a ratio of two runs made back to back within one round moves less than either run,
+ * and the median of several rounds moves less than one round.
+ *
+ * <p>Stateless; safe from any thread.
+ */
+public final class Rounds {
+    /** The most rounds one run takes. */
+    public static final int MAX = 100;
+
+    private Rounds() {
+    }
+
+    /**
+     * The median: the middle value, or the mean of the two middle ones.
+     *
+     * @throws IllegalArgumentException when there are no values
+     */
+    public static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("the median of no values");
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /**
+     * Our figures over the rounds: the first round's figures, in its order, each with the median of its values in
+     * the rounds that have it.
+     *
+     * @throws IllegalArgumentException when there are no rounds
+     */
+    public static Measurement ours(List<Measurement> rounds) {
+        if (rounds.isEmpty()) {
+            throw new IllegalArgumentException("no rounds");
+        }
+        return new Measurement(medians(rounds.getFirst().figures(), rounds.stream().map(Measurement::figures)
+                .toList()));
+    }
+
+    /**
+     * The peers over the rounds, in the first round's order: a peer that could not run in some round is reported
+     * unavailable with the first such round and its reason; any other gets its figures' medians.
+     *
+     * @throws IllegalArgumentException when there are no rounds
+     */
+    public static List<PeerResult> peers(List<List<PeerResult>> rounds) {
+        if (rounds.isEmpty()) {
+            throw new IllegalArgumentException("no rounds");
+        }
+        List<PeerResult> out = new ArrayList<>();
+        for (PeerResult first : rounds.getFirst()) {
+            List<List<Figure>> figures = new ArrayList<>();
+            String reason = null;
+            for (int i = 0; i < rounds.size() && reason == null; i++) {
+                PeerResult p = find(rounds.get(i), first.peer());
+                if (p == null || !p.available()) {
+                    reason = (rounds.size() > 1 ? "round " + (i + 1) + ": " : "")
+                            + (p == null ? "not measured" : p.reason());
+                } else {
+                    figures.add(p.figures());
+                }
+            }
+            out.add(reason != null ? new PeerResult(first.peer(), List.of(), reason)
+                    : new PeerResult(first.peer(), medians(first.figures(), figures), null));
+        }
+        return out;
+    }
+
+    /**
+     * Ours/peer for the figure in each round where both measured it, in round order.
+     *
+     * @param ours  our measurement of each round
+     * @param peers the peers of each round, as many rounds as {@code ours}
+     */
+    public static List<Double> ratios(String figure, String peer, List<Measurement> ours,
+            List<List<PeerResult>> peers) {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(ours.size(), peers.size()); i++) {
+            Figure f = figure(ours.get(i).figures(), figure);
+            PeerResult p = find(peers.get(i), peer);
+            Figure g = p == null ? null : p.figure(figure);
+            if (f != null && g != null && g.value() != 0 && Double.isFinite(g.value())) {
+                out.add(f.value() / g.value());
+            }
+        }
+        return out;
+    }
+
+    private static List<Figure> medians(List<Figure> names, List<List<Figure>> rounds) {
+        Map<String, Figure> out = new LinkedHashMap<>();
+        for (Figure f : names) {
+            List<Double> values = new ArrayList<>();
+            for (List<Figure> round : rounds) {
+                Figure g = figure(round, f.name());
+                if (g != null) {
+                    values.add(g.value());
+                }
+            }
+            out.putIfAbsent(f.name(), new Figure(f.name(), median(values), f.unit(), f.higherIsBetter()));
+        }
+        return List.copyOf(out.values());
+    }
+
+    private static Figure figure(List<Figure> figures, String name) {
+        return figures.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private static PeerResult find(List<PeerResult> peers, String name) {
+        return peers.stream().filter(p -> p.peer().equals(name)).findFirst().orElse(null);
+    }
+}
