@@ -28,7 +28,8 @@ import org.aepdsm.api.memory.MemoryBackend;
 /**
  * Runs benchmarks as the original programs run: the entry-mode lines, the benchmark's pre-INIT lines, INIT unless
  * {@code --skip-init}, the benchmark; then, if asked, its peers in a child JVM; that much {@code --rounds=N} times
- * (see {@link Rounds}); then the comparison lines on the medians, a JSON results file and a PNG chart. {@link #suite} runs all five with the seed's arguments and prints a summary table.
+ * (see {@link Rounds}); then the comparison lines on the medians, a JSON results file and a PNG chart.
+ * {@link #suite} runs all five with the seed's arguments and prints a summary table.
  *
  * <p>Thread-safe: each call works on its own objects; two runs at once would share the allocator's clients, which
  * the benchmarks assume they own, so callers run one at a time.
@@ -339,11 +340,7 @@ public final class BenchRunner {
     private static void printMedians(PrintStream out, List<Measurement> oursByRound) {
         out.println("=== ours (median of " + oursByRound.size() + " rounds) ===");
         for (Figure f : Rounds.ours(oursByRound).figures()) {
-            List<Double> values = new ArrayList<>();
-            for (Measurement m : oursByRound) {
-                m.figures().stream().filter(g -> g.name().equals(f.name())).findFirst()
-                        .ifPresent(g -> values.add(g.value()));
-            }
+            List<Double> values = Rounds.values(f.name(), oursByRound);
             out.println(String.format(Locale.ROOT, "  %s = %.2f %s (by round: %s)", f.name(), f.value(), f.unit(),
                     String.join(" ", values.stream().map(BenchRunner::fmt).toList())));
         }

@@ -15,6 +15,11 @@ public record Measurement(List<Figure> figures) {
         figures = List.copyOf(figures);
     }
 
+    /** The figure of that name, or null. */
+    public Figure figure(String name) {
+        return figures.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
+    }
+
     /** The headline figure. */
     public Figure headline() {
         return figures.getFirst();

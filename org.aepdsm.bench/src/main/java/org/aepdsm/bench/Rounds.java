@@ -1,9 +1,7 @@
 package org.aepdsm.bench;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What a benchmark measured in several rounds ({@code --rounds=N}: each round runs ours, then the peers) adds up
@@ -44,8 +42,23 @@ public final class Rounds {
         if (rounds.isEmpty()) {
             throw new IllegalArgumentException("no rounds");
         }
-        return new Measurement(medians(rounds.getFirst().figures(), rounds.stream().map(Measurement::figures)
-                .toList()));
+        List<Figure> out = new ArrayList<>();
+        for (Figure f : rounds.getFirst().figures()) {
+            out.add(new Figure(f.name(), median(values(f.name(), rounds)), f.unit(), f.higherIsBetter()));
+        }
+        return new Measurement(out);
+    }
+
+    /** The values of our figure of that name, in round order, skipping rounds without it. */
+    public static List<Double> values(String figure, List<Measurement> rounds) {
+        List<Double> out = new ArrayList<>();
+        for (Measurement m : rounds) {
+            Figure f = m.figure(figure);
+            if (f != null) {
+                out.add(f.value());
+            }
+        }
+        return out;
     }
 
     /**
@@ -60,7 +73,7 @@ public final class Rounds {
         }
         List<PeerResult> out = new ArrayList<>();
         for (PeerResult first : rounds.getFirst()) {
-            List<List<Figure>> figures = new ArrayList<>();
+            List<PeerResult> ran = new ArrayList<>();
             String reason = null;
             for (int i = 0; i < rounds.size() && reason == null; i++) {
                 PeerResult p = find(rounds.get(i), first.peer());
@@ -68,11 +81,11 @@ public final class Rounds {
                     reason = (rounds.size() > 1 ? "round " + (i + 1) + ": " : "")
                             + (p == null ? "not measured" : p.reason());
                 } else {
-                    figures.add(p.figures());
+                    ran.add(p);
                 }
             }
             out.add(reason != null ? new PeerResult(first.peer(), List.of(), reason)
-                    : new PeerResult(first.peer(), medians(first.figures(), figures), null));
+                    : new PeerResult(first.peer(), medians(first.figures(), ran), null));
         }
         return out;
     }
@@ -87,7 +100,7 @@ public final class Rounds {
             List<List<PeerResult>> peers) {
         List<Double> out = new ArrayList<>();
         for (int i = 0; i < Math.min(ours.size(), peers.size()); i++) {
-            Figure f = figure(ours.get(i).figures(), figure);
+            Figure f = ours.get(i).figure(figure);
             PeerResult p = find(peers.get(i), peer);
             Figure g = p == null ? null : p.figure(figure);
             if (f != null && g != null && g.value() != 0 && Double.isFinite(g.value())) {
@@ -97,23 +110,19 @@ public final class Rounds {
         return out;
     }
 
-    private static List<Figure> medians(List<Figure> names, List<List<Figure>> rounds) {
-        Map<String, Figure> out = new LinkedHashMap<>();
+    private static List<Figure> medians(List<Figure> names, List<PeerResult> rounds) {
+        List<Figure> out = new ArrayList<>();
         for (Figure f : names) {
             List<Double> values = new ArrayList<>();
-            for (List<Figure> round : rounds) {
-                Figure g = figure(round, f.name());
+            for (PeerResult p : rounds) {
+                Figure g = p.figure(f.name());
                 if (g != null) {
                     values.add(g.value());
                 }
             }
-            out.putIfAbsent(f.name(), new Figure(f.name(), median(values), f.unit(), f.higherIsBetter()));
+            out.add(new Figure(f.name(), median(values), f.unit(), f.higherIsBetter()));
         }
-        return List.copyOf(out.values());
-    }
-
-    private static Figure figure(List<Figure> figures, String name) {
-        return figures.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
+        return out;
     }
 
     private static PeerResult find(List<PeerResult> peers, String name) {

@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * client, and a SEND/RECV ping-pong between two clients of one node. {@code entry=sim} enters and leaves the
  * simulated machine's protection domain on each call, as the console's entry does on the sim backend;
  * {@code entry=shadow} enters and leaves one that isolates nothing and keeps no state, so the entry's own
- * bookkeeping is what is measured; {@code entry=direct} skips the domain. Not tests; run as documented in this module's README.
+ * bookkeeping is what is measured; {@code entry=direct} skips the domain. Not tests; run as documented in this
+ * module's README.
  *
  * <p>Each JMH thread takes its own client ids, as the allocator requires.
  */
