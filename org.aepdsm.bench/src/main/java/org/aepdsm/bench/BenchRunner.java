@@ -322,9 +322,10 @@ public final class BenchRunner {
             out.println(String.format(Locale.ROOT, "    %-28s %16.2f %s", "ours (AEP-DSM)", f.value(), f.unit()));
             for (Comparison c : cs) {
                 out.println("    " + c.describe());
-                if (rounds > 1) {
-                    out.println("      ours/peer by round: " + fmt3(Rounds.ratios(f.name(), c.peer(), oursByRound,
-                            peersByRound)));
+                List<Double> paired = Rounds.ratios(f.name(), c.peer(), oursByRound, peersByRound);
+                if (rounds > 1 && !paired.isEmpty()) {
+                    out.println(String.format(Locale.ROOT, "      ours/peer by round: %s (median %.3f)", fmt3(paired),
+                            Rounds.median(paired)));
                 }
             }
         }
@@ -423,8 +424,10 @@ public final class BenchRunner {
             cm.put("oursOverPeer", c.ratio());
             cm.put("better", c.higherIsBetter() ? "higher" : "lower");
             cm.put("oursBetter", c.oursBetter());
-            if (rounds > 1) {
-                cm.put("oursOverPeerByRound", Rounds.ratios(c.figure(), c.peer(), oursByRound, peersByRound));
+            List<Double> paired = Rounds.ratios(c.figure(), c.peer(), oursByRound, peersByRound);
+            if (rounds > 1 && !paired.isEmpty()) {
+                cm.put("oursOverPeerByRound", paired);
+                cm.put("medianOursOverPeerByRound", Rounds.median(paired));
             }
             ratios.add(cm);
         }

@@ -60,7 +60,8 @@ class PeerJvmTest {
         assertEquals(2, text.lines().filter(l -> l.startsWith("peers: measuring serverless_chain's peers")).count(),
                 text);
         assertTrue(text.contains("=== peers (median of 2 rounds, each ours then the peers) ==="), text);
-        assertEquals(4, text.lines().filter(l -> l.matches("      ours/peer by round: \\d+\\.\\d{3} \\d+\\.\\d{3}"))
+        assertEquals(4, text.lines().filter(l -> l.matches(
+                "      ours/peer by round: \\d+\\.\\d{3} \\d+\\.\\d{3} \\(median \\d+\\.\\d{3}\\)"))
                 .count(), "latency and throughput against two peers, two rounds each:\n" + text);
         assertTrue(r.peers().stream().allMatch(PeerResult::available), r.peers().toString());
         Map<?, ?> json = (Map<?, ?>) MiniJson.parse(Files.readString(r.json()));
@@ -82,7 +83,10 @@ class PeerJvmTest {
         PeerResult merged = r.peers().stream().filter(p -> p.peer().equals("handoff-queue")).findFirst().orElseThrow();
         assertEquals(Rounds.median(queue), merged.figure("latency").value(), "the peer's figure is its median");
         Map<?, ?> first = (Map<?, ?>) ((List<?>) json.get("ratios")).getFirst();
-        assertEquals(2, ((List<?>) first.get("oursOverPeerByRound")).size());
+        List<?> paired = (List<?>) first.get("oursOverPeerByRound");
+        assertEquals(2, paired.size());
+        assertEquals(Rounds.median(paired.stream().map(v -> ((Number) v).doubleValue()).toList()),
+                ((Number) first.get("medianOursOverPeerByRound")).doubleValue());
     }
 
     @Test
