@@ -103,8 +103,9 @@ public final class BenchRunner {
         if (chartProblem != null) {
             png = null;
         }
-        RunReport report = new RunReport(name, args, Modes.of(entry), ours, peers, json, png, output);
-        writeJson(report, entry, chartProblem, oursByRound, peersByRound);
+        RunReport report = new RunReport(name, args, Modes.of(entry), ours, peers, json, png, output, oursByRound,
+                peersByRound);
+        writeJson(report, entry, chartProblem);
         out.println("results: " + json);
         out.println(png != null ? "chart: " + png : "chart: unavailable (" + chartProblem + ")");
         out.flush();
@@ -271,31 +272,39 @@ public final class BenchRunner {
         return reports;
     }
 
-    /** The summary table: one row per benchmark and peer, on the headline figure. */
+    /**
+     * The summary table: one row per benchmark and peer, on the headline figure. When some run had several rounds,
+     * a {@code paired} column holds the median of its ratios paired round by round.
+     */
     public static String summary(List<RunReport> reports) {
+        boolean paired = reports.stream().anyMatch(r -> r.rounds() > 1);
         StringBuilder b = new StringBuilder();
         b.append("\n=== summary ===\n");
-        String row = "%-17s %-28s %-15s %16s  %-28s %16s  %10s  %s%n";
+        String row = "%-17s %-28s %-15s %16s  %-28s %16s  %10s  " + (paired ? "%10s  " : "%s") + "%s%n";
         b.append(String.format(Locale.ROOT, row, "benchmark", "figure", "unit", "ours", "peer", "peer value",
-                "ours/peer", "better"));
+                "ours/peer", paired ? "paired" : "", "better"));
         for (RunReport r : reports) {
             Figure h = r.ours().headline();
             String dir = h.higherIsBetter() ? "higher" : "lower";
             List<PeerResult> peers = r.peers();
             if (peers.isEmpty()) {
                 b.append(String.format(Locale.ROOT, row, r.benchmark(), h.name(), h.unit(), fmt(h.value()), "-",
-                        "-", "-", dir + " is better"));
+                        "-", "-", paired ? "-" : "", dir + " is better"));
             }
             for (PeerResult p : peers) {
                 Figure g = p.figure(h.name());
                 if (g == null) {
                     b.append(String.format(Locale.ROOT, row, r.benchmark(), h.name(), h.unit(), fmt(h.value()),
-                            p.peer(), "n/a", "-", p.available() ? "no such figure" : "unavailable: " + p.reason()));
+                            p.peer(), "n/a", "-", paired ? "-" : "",
+                            p.available() ? "no such figure" : "unavailable: " + p.reason()));
                 } else {
                     Comparison c = new Comparison(h.name(), h.unit(), p.peer(), h.value(), g.value(),
                             h.higherIsBetter());
+                    List<Double> byRound = r.pairedRatios(h.name(), p.peer());
+                    String median = !paired ? "" : r.rounds() > 1 && !byRound.isEmpty()
+                            ? String.format(Locale.ROOT, "%.3f", Rounds.median(byRound)) : "-";
                     b.append(String.format(Locale.ROOT, row, r.benchmark(), h.name(), h.unit(), fmt(h.value()),
-                            p.peer(), fmt(g.value()), String.format(Locale.ROOT, "%.3f", c.ratio()),
+                            p.peer(), fmt(g.value()), String.format(Locale.ROOT, "%.3f", c.ratio()), median,
                             (c.oursBetter() ? "ours" : "peer") + " (" + dir + " is better)"));
                 }
             }
@@ -399,8 +408,7 @@ public final class BenchRunner {
         return out;
     }
 
-    private static void writeJson(RunReport r, ShadowEntry entry, String chartProblem, List<Measurement> oursByRound,
-            List<List<PeerResult>> peersByRound) {
+    private static void writeJson(RunReport r, ShadowEntry entry, String chartProblem) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("benchmark", r.benchmark());
         m.put("args", r.args());
@@ -409,7 +417,7 @@ public final class BenchRunner {
         m.put("entryMode", r.mode());
         m.put("entryAddress", "0x" + Long.toHexString(entry.address()));
         m.put("machine", machine());
-        int rounds = oursByRound.size();
+        int rounds = r.rounds();
         m.put("rounds", rounds);
         m.put("figures", r.ours().figures().stream().map(BenchRunner::figureJson).toList());
         m.put("peers", peersJson(r.peers()));
@@ -424,7 +432,7 @@ public final class BenchRunner {
             cm.put("oursOverPeer", c.ratio());
             cm.put("better", c.higherIsBetter() ? "higher" : "lower");
             cm.put("oursBetter", c.oursBetter());
-            List<Double> paired = Rounds.ratios(c.figure(), c.peer(), oursByRound, peersByRound);
+            List<Double> paired = r.pairedRatios(c.figure(), c.peer());
             if (rounds > 1 && !paired.isEmpty()) {
                 cm.put("oursOverPeerByRound", paired);
                 cm.put("medianOursOverPeerByRound", Rounds.median(paired));
@@ -437,8 +445,8 @@ public final class BenchRunner {
             for (int i = 0; i < rounds; i++) {
                 Map<String, Object> rm = new LinkedHashMap<>();
                 rm.put("round", i + 1);
-                rm.put("figures", oursByRound.get(i).figures().stream().map(BenchRunner::figureJson).toList());
-                rm.put("peers", i < peersByRound.size() ? peersJson(peersByRound.get(i)) : List.of());
+                rm.put("figures", r.oursByRound().get(i).figures().stream().map(BenchRunner::figureJson).toList());
+                rm.put("peers", i < r.peersByRound().size() ? peersJson(r.peersByRound().get(i)) : List.of());
                 byRound.add(rm);
             }
             m.put("byRound", byRound);

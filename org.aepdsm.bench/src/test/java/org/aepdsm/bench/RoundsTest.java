@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -89,5 +90,27 @@ class RoundsTest {
     void noRoundsIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Rounds.ours(List.of()));
         assertThrows(IllegalArgumentException.class, () -> Rounds.peers(List.of()));
+    }
+
+    @Test
+    void summaryAddsThePairedMedianColumnOnlyWhenARunHadRounds() {
+        List<Measurement> ours = List.of(ours(10, 1), ours(30, 1), ours(20, 1));
+        List<List<PeerResult>> peers = List.of(List.of(peer("a", 5)), List.of(peer("a", 60)), List.of(peer("a", 4)));
+        RunReport three = new RunReport("kv", List.of(), "shadow-entry", Rounds.ours(ours), Rounds.peers(peers),
+                Path.of("kv.json"), null, List.of(), ours, peers);
+        RunReport one = new RunReport("threadtest", List.of(), "shadow-entry", ours(7, 1), List.of(peer("a", 7)),
+                Path.of("t.json"), null, List.of());
+        assertEquals(1, one.rounds());
+        assertEquals(List.of(1.0), one.pairedRatios("throughput", "a"));
+        List<String> lines = BenchRunner.summary(List.of(three, one)).lines().toList();
+        assertTrue(lines.get(2).matches("benchmark +figure +unit +ours +peer +peer value +ours/peer +paired +better"),
+                lines.get(2));
+        // medians 20 and 5: 4.000; paired 2.0, 0.5, 5.0: median 2.000
+        assertTrue(lines.get(3).matches("kv +throughput +ops/sec +20\\.00 +a +5\\.00 +4\\.000 +2\\.000 +ours .*"),
+                lines.get(3));
+        assertTrue(lines.get(4).matches("threadtest .* 7\\.00 +1\\.000 +- +peer .*"), lines.get(4));
+        String single = BenchRunner.summary(List.of(one));
+        assertFalse(single.contains("paired"), single);
+        assertTrue(single.lines().toList().get(3).matches("threadtest .* 7\\.00 +1\\.000  peer .*"), single);
     }
 }
