@@ -351,10 +351,15 @@ public final class BenchRunner {
         out.println("=== ours (median of " + oursByRound.size() + " rounds) ===");
         for (Figure f : Rounds.ours(oursByRound).figures()) {
             List<Double> values = Rounds.values(f.name(), oursByRound);
-            out.println(String.format(Locale.ROOT, "  %s = %.2f %s (by round: %s)", f.name(), f.value(), f.unit(),
-                    String.join(" ", values.stream().map(BenchRunner::fmt).toList())));
+            out.println(String.format(Locale.ROOT, "  %s = %s %s (by round: %s)", f.name(), fine(f.value()), f.unit(),
+                    String.join(" ", values.stream().map(BenchRunner::fine).toList())));
         }
         out.flush();
+    }
+
+    /** Two decimals, or six below 1 (seconds of a short run). */
+    private static String fine(double v) {
+        return String.format(Locale.ROOT, Math.abs(v) >= 1 ? "%.2f" : "%.6f", v);
     }
 
     private static String fmt3(List<Double> values) {

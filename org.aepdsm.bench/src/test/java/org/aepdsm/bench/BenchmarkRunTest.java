@@ -241,6 +241,8 @@ class BenchmarkRunTest {
                 "each round runs the whole benchmark and prints its lines");
         assertEquals(0, entry.live(), "every round frees what it allocated");
         assertTrue(text.contains("=== ours (median of 3 rounds) ==="), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches(
+                "  latency = \\d+\\.\\d{2} ns/transfer \\(by round: \\d+\\.\\d{2} \\d+\\.\\d{2} \\d+\\.\\d{2}\\)")), text);
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) MiniJson.parse(Files.readString(r.json()));
         assertEquals(3.0, ((Number) json.get("rounds")).doubleValue());
