@@ -49,10 +49,11 @@ public final class CommonOptions {
     }
 
     private static int parseRounds(String text) {
-        if (!text.matches("[0-9]{1,3}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > Rounds.MAX) {
+        int n = text.matches("[0-9]{1,3}") ? Integer.parseInt(text) : 0;
+        if (n < 1 || n > Rounds.MAX) {
             throw CArgs.refuse("--rounds must be a whole number from 1 to " + Rounds.MAX + ", not '" + text + "'");
         }
-        return Integer.parseInt(text);
+        return n;
     }
 
     /** How many rounds to measure: 1 unless {@code --rounds=N}. */

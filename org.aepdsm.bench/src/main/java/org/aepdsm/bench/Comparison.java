@@ -40,13 +40,18 @@ public record Comparison(String figure, String unit, String peer, double ours, d
                 factor());
     }
 
+    /** Whether a peer's figure can divide ours: present, finite and not zero. */
+    static boolean comparable(Figure peer) {
+        return peer != null && peer.value() != 0 && Double.isFinite(peer.value());
+    }
+
     /** Every comparison of our figures with the peers' figures of the same names. */
     public static List<Comparison> of(Measurement ours, List<PeerResult> peers) {
         List<Comparison> out = new ArrayList<>();
         for (Figure f : ours.figures()) {
             for (PeerResult p : peers) {
                 Figure g = p.figure(f.name());
-                if (g != null && g.value() != 0 && Double.isFinite(g.value())) {
+                if (comparable(g)) {
                     out.add(new Comparison(f.name(), f.unit(), p.peer(), f.value(), g.value(), f.higherIsBetter()));
                 }
             }

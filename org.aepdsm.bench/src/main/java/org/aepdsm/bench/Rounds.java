@@ -42,23 +42,12 @@ public final class Rounds {
         if (rounds.isEmpty()) {
             throw new IllegalArgumentException("no rounds");
         }
-        List<Figure> out = new ArrayList<>();
-        for (Figure f : rounds.getFirst().figures()) {
-            out.add(new Figure(f.name(), median(values(f.name(), rounds)), f.unit(), f.higherIsBetter()));
-        }
-        return new Measurement(out);
+        return new Measurement(medians(rounds.stream().map(Measurement::figures).toList()));
     }
 
     /** The values of our figure of that name, in round order, skipping rounds without it. */
     public static List<Double> values(String figure, List<Measurement> rounds) {
-        List<Double> out = new ArrayList<>();
-        for (Measurement m : rounds) {
-            Figure f = m.figure(figure);
-            if (f != null) {
-                out.add(f.value());
-            }
-        }
-        return out;
+        return valuesIn(figure, rounds.stream().map(Measurement::figures).toList());
     }
 
     /**
@@ -85,7 +74,7 @@ public final class Rounds {
                 }
             }
             out.add(reason != null ? new PeerResult(first.peer(), List.of(), reason)
-                    : new PeerResult(first.peer(), medians(first.figures(), ran), null));
+                    : new PeerResult(first.peer(), medians(ran.stream().map(PeerResult::figures).toList()), null));
         }
         return out;
     }
@@ -103,24 +92,31 @@ public final class Rounds {
             Figure f = ours.get(i).figure(figure);
             PeerResult p = find(peers.get(i), peer);
             Figure g = p == null ? null : p.figure(figure);
-            if (f != null && g != null && g.value() != 0 && Double.isFinite(g.value())) {
+            if (f != null && Comparison.comparable(g)) {
                 out.add(f.value() / g.value());
             }
         }
         return out;
     }
 
-    private static List<Figure> medians(List<Figure> names, List<PeerResult> rounds) {
+    /** The first round's figures, in its order, each with the median of its values in the rounds that have it. */
+    private static List<Figure> medians(List<List<Figure>> rounds) {
         List<Figure> out = new ArrayList<>();
-        for (Figure f : names) {
-            List<Double> values = new ArrayList<>();
-            for (PeerResult p : rounds) {
-                Figure g = p.figure(f.name());
-                if (g != null) {
-                    values.add(g.value());
+        for (Figure f : rounds.getFirst()) {
+            out.add(new Figure(f.name(), median(valuesIn(f.name(), rounds)), f.unit(), f.higherIsBetter()));
+        }
+        return out;
+    }
+
+    private static List<Double> valuesIn(String name, List<List<Figure>> rounds) {
+        List<Double> out = new ArrayList<>();
+        for (List<Figure> round : rounds) {
+            for (Figure f : round) {
+                if (f.name().equals(name)) {
+                    out.add(f.value());
+                    break;
                 }
             }
-            out.add(new Figure(f.name(), median(values), f.unit(), f.higherIsBetter()));
         }
         return out;
     }
