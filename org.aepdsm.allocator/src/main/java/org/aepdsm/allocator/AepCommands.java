@@ -56,29 +56,17 @@ public final class AepCommands {
         }
     }
 
-    private static String reason(Errno e, int op) {
-        return switch (e) {
-            case EINVAL -> "invalid argument: unknown client, bad size, or a handle that names no object";
-            case ESTALE -> "stale handle: the object was freed, or belongs to a retired pool";
-            case EPERM -> "the client does not own the object (or it is in flight)";
-            case EAGAIN -> op == ShadowEntry.RECV ? "no message is waiting" : "the destination mailbox is full";
-            case ENOMEM -> "the pool is exhausted (or a reference count is at its limit)";
-            case EBUSY -> "the object is still referenced; unlink it first";
-            case EEXIST -> "the slot already holds a reference";
-            default -> e.name();
-        };
-    }
-
     private long invoke(int op, long a0, long a1, long a2, String what) {
-        long rc = current().call(op, a0, a1, a2, 0);
+        PoolShadowEntry e = current();
+        long rc = e.call(op, a0, a1, a2, 0);
         if (rc < 0) {
-            Errno e;
+            Errno errno;
             try {
-                e = Errno.of(rc);
+                errno = Errno.of(rc);
             } catch (IllegalArgumentException unknown) {
                 throw new AepException(Errno.EINVAL, what + ": unknown result " + rc);
             }
-            throw new AepException(e, what + ": " + reason(e, op));
+            throw new AepException(errno, what + ": " + new Refusals(e).explain(errno, op, a0, a1, a2));
         }
         return rc;
     }
@@ -163,7 +151,7 @@ public final class AepCommands {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         long n = current().allocator().printBitmap(new PrintStream(text, true, StandardCharsets.UTF_8));
         if (n < 0) {
-            throw new AepException(Errno.of(n), "bitmap: " + reason(Errno.of(n), ShadowEntry.PRINT_BITMAP));
+            throw new AepException(Errno.of(n), "bitmap: the pool is not initialized: INIT has not run on it");
         }
         return text.toString(StandardCharsets.UTF_8).stripTrailing();
     }
