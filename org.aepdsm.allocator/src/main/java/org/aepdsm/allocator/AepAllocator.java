@@ -1462,18 +1462,47 @@ public final class AepAllocator {
 
     // ------------------------------------------------------------------ LINK / UNLINK
 
-    private long link(Geometry geo, long client, long slot, long target) {
+    /**
+     * The pool offset of a LINK's or UNLINK's slot: an 8-byte slot of a live object the client owns; or a negative
+     * errno. Counts the call.
+     */
+    private long checkedSlot(Geometry geo, long client, long slot, int op) {
         if (badClient(geo, client)) {
-            countGlobal(ShadowEntry.LINK);
+            countGlobal(op);
             return EINVAL;
         }
-        int c = (int) client;
-        countClient(geo, c, ShadowEntry.LINK);
-        long so = slotObject(geo, c, slot);
-        if (so < 0) {
-            return so;
+        countClient(geo, (int) client, op);
+        long so = slotObject(geo, (int) client, slot);
+        return so < 0 ? so : slot & MASK;
+    }
+
+    /**
+     * Writes and commits a LINK's or UNLINK's record: the slot's new value as a pair, the count change as
+     * arguments (slot, target, target's header, level), which RECOVER applies again after a death past the commit.
+     */
+    private long commitReference(Geometry geo, int c, int op, long slotOff, long slotValue, long target, long tOff,
+            boolean cross, CrashPoint committed) {
+        long r = geo.layout.redo(c);
+        RedoLog log = geo.log;
+        log.begin(r);
+        log.arg(r, 0, slotOff);
+        log.arg(r, 1, target);
+        log.arg(r, 2, tOff);
+        log.arg(r, 3, cross ? 1 : 0);
+        log.write(r, slotOff, slotValue);
+        log.commit(r, op);
+        if (crash != null) {
+            crash.reached(committed, c);
         }
-        long slotOff = slot & MASK;
+        return r;
+    }
+
+    private long link(Geometry geo, long client, long slot, long target) {
+        long slotOff = checkedSlot(geo, client, slot, ShadowEntry.LINK);
+        if (slotOff < 0) {
+            return slotOff;
+        }
+        int c = (int) client;
         if (w.get(slotOff) != 0) {
             return EEXIST;
         }
@@ -1485,40 +1514,23 @@ public final class AepAllocator {
         if (ObjectHeader.withRefDelta(w.lv(tOff), cross, 1) == -1) {
             return ENOMEM;
         }
-        long r = geo.layout.redo(c);
-        RedoLog log = geo.log;
-        log.begin(r);
-        log.arg(r, 0, slotOff);
-        log.arg(r, 1, target);
-        log.arg(r, 2, tOff);
-        log.arg(r, 3, cross ? 1 : 0);
-        log.write(r, slotOff, target);
-        log.commit(r, OP_LINK);
-        if (crash != null) {
-            crash.reached(CrashPoint.LINK_COMMITTED, c);
-        }
+        long r = commitReference(geo, c, OP_LINK, slotOff, target, target, tOff, cross, CrashPoint.LINK_COMMITTED);
         w.put(slotOff, target);
         long rc = adjustRefs(tOff, target, cross, 1);
         if (rc < 0) {
             w.put(slotOff, 0);
         }
-        log.step(r, 1);
-        log.clear(r);
+        geo.log.step(r, 1);
+        geo.log.clear(r);
         return rc;
     }
 
     private long unlink(Geometry geo, long client, long slot, long target) {
-        if (badClient(geo, client)) {
-            countGlobal(ShadowEntry.UNLINK);
-            return EINVAL;
+        long slotOff = checkedSlot(geo, client, slot, ShadowEntry.UNLINK);
+        if (slotOff < 0) {
+            return slotOff;
         }
         int c = (int) client;
-        countClient(geo, c, ShadowEntry.UNLINK);
-        long so = slotObject(geo, c, slot);
-        if (so < 0) {
-            return so;
-        }
-        long slotOff = slot & MASK;
         if (target == 0 || w.get(slotOff) != target) {
             return EINVAL;
         }
@@ -1530,22 +1542,11 @@ public final class AepAllocator {
         if (ObjectHeader.withRefDelta(w.lv(tOff), cross, -1) == -1) {
             return EINVAL;
         }
-        long r = geo.layout.redo(c);
-        RedoLog log = geo.log;
-        log.begin(r);
-        log.arg(r, 0, slotOff);
-        log.arg(r, 1, target);
-        log.arg(r, 2, tOff);
-        log.arg(r, 3, cross ? 1 : 0);
-        log.write(r, slotOff, 0);
-        log.commit(r, OP_UNLINK);
-        if (crash != null) {
-            crash.reached(CrashPoint.UNLINK_COMMITTED, c);
-        }
+        long r = commitReference(geo, c, OP_UNLINK, slotOff, 0, target, tOff, cross, CrashPoint.UNLINK_COMMITTED);
         w.put(slotOff, 0);
         adjustRefs(tOff, target, cross, -1);
-        log.step(r, 1);
-        log.clear(r);
+        geo.log.step(r, 1);
+        geo.log.clear(r);
         return 0;
     }
 
