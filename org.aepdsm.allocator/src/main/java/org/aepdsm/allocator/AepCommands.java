@@ -66,7 +66,8 @@ public final class AepCommands {
             } catch (IllegalArgumentException unknown) {
                 throw new AepException(Errno.EINVAL, what + ": unknown result " + rc);
             }
-            throw new AepException(errno, what + ": " + new Refusals(e).explain(errno, op, a0, a1, a2));
+            String why = e.explain(op, a0, a1, a2, rc);
+            throw new AepException(errno, what + ": " + (why.isEmpty() ? errno.name() : why));
         }
         return rc;
     }

@@ -67,6 +67,22 @@ public final class PoolShadowEntry implements ShadowEntry {
         }
     }
 
+    /**
+     * Which check the arguments failed ({@link Refusals}); empty for a result that is not an errno, and when the
+     * pool cannot be read (closed under the question).
+     */
+    @Override
+    public String explain(int op, long a0, long a1, long a2, long result) {
+        if (result >= 0) {
+            return "";
+        }
+        try {
+            return new Refusals(this).explain(Errno.of(result), op, a0, a1, a2);
+        } catch (RuntimeException unreadable) {
+            return "";
+        }
+    }
+
     @Override
     public MemorySegment memory() {
         return allocator.memory();

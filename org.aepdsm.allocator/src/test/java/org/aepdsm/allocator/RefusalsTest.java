@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 
 import org.aepdsm.api.AepException;
 import org.aepdsm.api.Errno;
+import org.aepdsm.api.entry.AepClient;
+import org.aepdsm.api.entry.ShadowEntry;
 import org.aepdsm.api.ownership.GlobalRef;
 import org.aepdsm.api.ownership.Topology;
 import org.junit.jupiter.api.AfterEach;
@@ -169,6 +171,50 @@ class RefusalsTest {
         refused(Errno.EINVAL, "slot " + slot + " holds no reference, not " + child, () -> cmd.unlink(1, slot, child));
         cmd.free(1, other);
         refused(Errno.ESTALE, "target " + other + ": the object was freed", () -> cmd.link(1, slot, other));
+    }
+
+    @Test
+    void theTypedFacadeCarriesTheReason() {
+        PoolShadowEntry entry = binding.entry();
+        long h = new AepClient(entry, 1).malloc(64);
+        AepClient other = new AepClient(entry, 3);
+        AepException e = assertThrows(AepException.class, () -> other.free(h));
+        assertEquals(Errno.EPERM, e.errno());
+        assertEquals("free " + hex(h) + " (client 3): " + hex(h) + " belongs to client 1, not to client 3",
+                e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+        AepException size = assertThrows(AepException.class, () -> other.malloc(0));
+        assertTrue(size.getMessage().endsWith("(client 3): size 0 is not a size: an object has at least 1 byte"),
+                size.getMessage());
+        assertEquals("", entry.explain(ShadowEntry.FREE, 1, h, 0, 0), "a success has nothing to explain");
+        assertEquals("", entry.explain(ShadowEntry.FREE, 1, h, 0, -9999), "an unknown errno has nothing to explain");
+    }
+
+    @Test
+    void anEntryThatCannotExplainLeavesTheErrnoAlone() {
+        ShadowEntry plain = new ShadowEntry() {
+            @Override
+            public long call(int op, long a0, long a1, long a2, long a3) {
+                return -Errno.EPERM.code();
+            }
+
+            @Override
+            public java.lang.foreign.MemorySegment memory() {
+                return java.lang.foreign.MemorySegment.NULL;
+            }
+
+            @Override
+            public long address() {
+                return 0;
+            }
+
+            @Override
+            public boolean direct() {
+                return true;
+            }
+        };
+        AepException e = assertThrows(AepException.class, () -> new AepClient(plain, 2).free(0x40));
+        assertEquals(Errno.EPERM, e.errno());
+        assertTrue(e.getMessage().endsWith("free 0x40 (client 2)"), e.getMessage());
     }
 
     @Test

@@ -33,7 +33,8 @@ public final class EntryCalls {
     public long malloc(int client, long size, int refs) {
         long h = entry.call(ShadowEntry.MALLOC, client, size, refs, 0);
         if (h <= 0) {
-            throw failed(h, "aep_dsm_malloc failed: client=" + client + " size=" + size);
+            throw failed(h, "aep_dsm_malloc failed: client=" + client + " size=" + size, ShadowEntry.MALLOC, client, size,
+                    refs);
         }
         return h;
     }
@@ -42,7 +43,8 @@ public final class EntryCalls {
     public void free(int client, long handle) {
         long r = entry.call(ShadowEntry.FREE, client, handle, 0, 0);
         if (r < 0) {
-            throw failed(r, "aep_dsm_free failed: client=" + client + " object=" + GlobalRef.hex(handle));
+            throw failed(r, "aep_dsm_free failed: client=" + client + " object=" + GlobalRef.hex(handle), ShadowEntry.FREE,
+                    client, handle, 0);
         }
     }
 
@@ -51,7 +53,7 @@ public final class EntryCalls {
         long r = entry.call(ShadowEntry.LINK, client, slot, target, 0);
         if (r < 0) {
             throw failed(r, "aep_dsm_link failed: client=" + client + " slot=" + GlobalRef.hex(slot) + " target="
-                    + GlobalRef.hex(target));
+                    + GlobalRef.hex(target), ShadowEntry.LINK, client, slot, target);
         }
     }
 
@@ -60,7 +62,7 @@ public final class EntryCalls {
         long r = entry.call(ShadowEntry.UNLINK, client, slot, target, 0);
         if (r < 0) {
             throw failed(r, "aep_dsm_unlink failed: client=" + client + " slot=" + GlobalRef.hex(slot) + " target="
-                    + GlobalRef.hex(target));
+                    + GlobalRef.hex(target), ShadowEntry.UNLINK, client, slot, target);
         }
     }
 
@@ -75,7 +77,7 @@ public final class EntryCalls {
             Thread.onSpinWait();
         }
         if (r < 0) {
-            throw failed(r, what);
+            throw failed(r, what, ShadowEntry.SEND, client, destination, handle);
         }
     }
 
@@ -97,7 +99,8 @@ public final class EntryCalls {
             }
             if (h != EAGAIN) {
                 throw failed(h == 0 ? -Errno.EINVAL.code() : h,
-                        "recv failed: client " + client + " from " + source + " returned " + h);
+                        "recv failed: client " + client + " from " + source + " returned " + h, ShadowEntry.RECV, client,
+                        source, 0);
             }
             if ((spins & 0x3ff) == 0x3ff && System.nanoTime() - started > RECV_PATIENCE_NANOS) {
                 throw new AepException(Errno.EIO, "recv: client " + client + " waited "
@@ -113,7 +116,7 @@ public final class EntryCalls {
     public void init() {
         long r = entry.call(ShadowEntry.INIT, 0, 0, 0, 0);
         if (r < 0) {
-            throw failed(r, "aep_dsm_init failed");
+            throw failed(r, "aep_dsm_init failed", ShadowEntry.INIT, 0, 0, 0);
         }
     }
 
@@ -122,13 +125,15 @@ public final class EntryCalls {
         return new AepException(Errno.EIO, message);
     }
 
-    private static AepException failed(long code, String what) {
+    /** The error of a refused call: the original's message, then the entry's reason when it gives one. */
+    private AepException failed(long code, String what, int op, long a0, long a1, long a2) {
         Errno e;
         try {
             e = Errno.of(code);
         } catch (IllegalArgumentException unknown) {
             return new AepException(Errno.EIO, what + " (unknown error " + code + ")");
         }
-        return new AepException(e, what);
+        String why = entry.explain(op, a0, a1, a2, code);
+        return new AepException(e, why.isEmpty() ? what : what + ": " + why);
     }
 }

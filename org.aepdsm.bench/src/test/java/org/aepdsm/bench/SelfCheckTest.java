@@ -9,6 +9,7 @@ import java.nio.file.Path;
 
 import org.aepdsm.api.AepException;
 import org.aepdsm.api.Errno;
+import org.aepdsm.api.entry.ShadowEntry;
 import org.aepdsm.api.ownership.GlobalRef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,5 +127,21 @@ class SelfCheckTest {
                 () -> new Harness(dir, null, Harness.shadow(small)).run("threadtest", "1 1 1000 0 1"));
         assertEquals(Errno.ENOMEM, x.errno());
         assertTrue(x.getMessage().contains("aep_dsm_malloc failed: client=1 size=8"), x.getMessage());
+    }
+
+    @Test
+    void aFailedCallCarriesTheEntrysReasonForItsArguments() {
+        HeapEntry small = new HeapEntry(4096, 0xffffe8fffd801000L, false) {
+            @Override
+            public String explain(int op, long a0, long a1, long a2, long result) {
+                return op == ShadowEntry.MALLOC && result == -Errno.ENOMEM.code()
+                        ? "client " + a0 + " found no room for " + a1 + " bytes with " + a2 + " slots" : "";
+            }
+        };
+        AepException x = assertThrows(AepException.class,
+                () -> new Harness(dir, null, Harness.shadow(small)).run("threadtest", "1 1 1000 0 1"));
+        assertEquals(Errno.ENOMEM, x.errno());
+        assertTrue(x.getMessage().endsWith("aep_dsm_malloc failed: client=1 size=8: client 1 found no room for 8 bytes"
+                + " with 0 slots"), x.getMessage());
     }
 }

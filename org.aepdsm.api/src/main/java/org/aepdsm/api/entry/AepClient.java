@@ -38,22 +38,22 @@ public final class AepClient {
 
     /** INIT. */
     public void init() {
-        check(ShadowEntry.INIT, entry.call(ShadowEntry.INIT, 0, 0, 0, 0), "init");
+        call(ShadowEntry.INIT, 0, 0, 0, "init");
     }
 
     /** PRINT_BITMAP; returns the number of allocated blocks printed. */
     public long printBitmap() {
-        return check(ShadowEntry.PRINT_BITMAP, entry.call(ShadowEntry.PRINT_BITMAP, 0, 0, 0, 0), "bitmap");
+        return call(ShadowEntry.PRINT_BITMAP, 0, 0, 0, "bitmap");
     }
 
     /** COUNT: live objects. */
     public long count() {
-        return check(ShadowEntry.COUNT, entry.call(ShadowEntry.COUNT, 0, 0, 0, 0), "count");
+        return call(ShadowEntry.COUNT, 0, 0, 0, "count");
     }
 
     /** MALLOC of {@code size} bytes with room for {@code embeddedRefs} reference slots; returns the handle. */
     public long malloc(long size, int embeddedRefs) {
-        return check(ShadowEntry.MALLOC, entry.call(ShadowEntry.MALLOC, client, size, embeddedRefs, 0),
+        return call(ShadowEntry.MALLOC, client, size, embeddedRefs,
                 "malloc size=" + size);
     }
 
@@ -64,24 +64,24 @@ public final class AepClient {
 
     /** FREE. */
     public void free(long handle) {
-        check(ShadowEntry.FREE, entry.call(ShadowEntry.FREE, client, handle, 0, 0), "free " + GlobalRef.hex(handle));
+        call(ShadowEntry.FREE, client, handle, 0, "free " + GlobalRef.hex(handle));
     }
 
     /** LINK: stores {@code target} in the slot at address {@code slot} and counts the reference. */
     public void link(long slot, long target) {
-        check(ShadowEntry.LINK, entry.call(ShadowEntry.LINK, client, slot, target, 0),
+        call(ShadowEntry.LINK, client, slot, target,
                 "link " + GlobalRef.hex(slot) + " -> " + GlobalRef.hex(target));
     }
 
     /** UNLINK: clears the slot at address {@code slot} that refers to {@code target}. */
     public void unlink(long slot, long target) {
-        check(ShadowEntry.UNLINK, entry.call(ShadowEntry.UNLINK, client, slot, target, 0),
+        call(ShadowEntry.UNLINK, client, slot, target,
                 "unlink " + GlobalRef.hex(slot) + " -> " + GlobalRef.hex(target));
     }
 
     /** SEND: moves ownership of {@code handle} to client {@code destination}. */
     public void send(int destination, long handle) {
-        check(ShadowEntry.SEND, entry.call(ShadowEntry.SEND, client, destination, handle, 0),
+        call(ShadowEntry.SEND, client, destination, handle,
                 "send " + GlobalRef.hex(handle) + " to client " + destination);
     }
 
@@ -91,12 +91,12 @@ public final class AepClient {
      * @throws AepException {@code EAGAIN} when nothing is waiting
      */
     public long recv(long source) {
-        return check(ShadowEntry.RECV, entry.call(ShadowEntry.RECV, client, source, 0, 0), "recv from " + source);
+        return call(ShadowEntry.RECV, client, source, 0, "recv from " + source);
     }
 
     /** RECOVER {@code target} ({@link ShadowEntry#RECOVER_ALL} for all); returns objects reclaimed. */
     public long recover(long target) {
-        return check(ShadowEntry.RECOVER, entry.call(ShadowEntry.RECOVER, target, 0, 0, 0), "recover " + target);
+        return call(ShadowEntry.RECOVER, target, 0, 0, "recover " + target);
     }
 
     /** The bytes of an object of {@code size} bytes. */
@@ -104,7 +104,9 @@ public final class AepClient {
         return entry.memory().asSlice(GlobalRef.offsetOf(handle), size);
     }
 
-    private long check(int op, long result, String what) {
+    /** Makes one entry call; a refusal becomes an AepException with the errno and, when the entry can say, why. */
+    private long call(int op, long a0, long a1, long a2, String what) {
+        long result = entry.call(op, a0, a1, a2, 0);
         if (result < 0) {
             Errno e;
             try {
@@ -112,7 +114,8 @@ public final class AepClient {
             } catch (IllegalArgumentException bad) {
                 throw new AepException(Errno.EINVAL, what + ": op " + op + " returned unknown error " + result);
             }
-            throw new AepException(e, what + " (client " + client + ")");
+            String why = entry.explain(op, a0, a1, a2, result);
+            throw new AepException(e, what + " (client " + client + ")" + (why.isEmpty() ? "" : ": " + why));
         }
         return result;
     }

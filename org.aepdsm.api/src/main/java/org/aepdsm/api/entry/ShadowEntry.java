@@ -77,4 +77,16 @@ public interface ShadowEntry {
 
     /** Whether calls skip the isolation gate (the {@code --direct} debugging and measuring mode). */
     boolean direct();
+
+    /**
+     * Why a call was refused: which check its arguments failed, in words naming the values (the errno itself is
+     * {@code result}). For error reports only: it may read the pool again, and what it reads is the state at the
+     * time of asking. Never throws.
+     *
+     * @param result the negative errno {@link #call} returned for {@code op} with {@code a0..a2}
+     * @return the reason, or an empty string when the entry cannot say more than the errno
+     */
+    default String explain(int op, long a0, long a1, long a2, long result) {
+        return "";
+    }
 }
