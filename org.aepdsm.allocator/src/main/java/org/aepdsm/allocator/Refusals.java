@@ -163,8 +163,7 @@ final class Refusals {
                 return "page " + page + " has a damaged descriptor (it names page " + head + " as its span's first)";
             }
             if (SpanDescriptor.kind(w.get(l.pageEntry(head) + INFO)) == RUN) {
-                return String.format(Locale.ROOT, "offset 0x%x lies inside the object at 0x%x (a run of pages); a"
-                        + " handle names an object's first byte", off, l.pageStart(head));
+                return insideRun(off, l.pageStart(head));
             }
             page = head;
             info = w.get(l.pageEntry(page) + INFO);
@@ -193,8 +192,7 @@ final class Refusals {
             }
             case RUN -> {
                 if (off != l.pageStart(page)) {
-                    return String.format(Locale.ROOT, "offset 0x%x lies inside the object at 0x%x (a run of"
-                            + " pages); a handle names an object's first byte", off, l.pageStart(page));
+                    return insideRun(off, l.pageStart(page));
                 }
                 return header(w.lv(e + RUN_HEADER), tag, SizeClasses.RUN_CLASS);
             }
@@ -203,6 +201,11 @@ final class Refusals {
                         : "page " + page + " holds no object: nothing was ever allocated there";
             }
         }
+    }
+
+    private static String insideRun(long off, long start) {
+        return String.format(Locale.ROOT, "offset 0x%x lies inside the object at 0x%x (a run of pages); a handle"
+                + " names an object's first byte", off, start);
     }
 
     /** The offset's place in the pool: inside the data area and 8-aligned, or what is wrong. */
