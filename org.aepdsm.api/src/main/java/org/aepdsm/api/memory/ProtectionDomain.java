@@ -35,8 +35,8 @@ public interface ProtectionDomain {
 
     /**
      * {@link #enter()} that returns the calling thread's pass: what {@link #leave(Object)} needs to leave
-     * again without looking the thread up a second time (the shadow entry calls the pair on every call).
-     * The pass belongs to the calling thread and is good only for the matching leave on that thread.
+     * again without looking the thread up a second time.
+     * The pass belongs to the calling thread and is good only on that thread.
      * Allocates nothing after a thread's first call and does not throw.
      *
      * @return the pass, or null if the domain has none (then {@link #leave(Object)} is {@link #leave()})
@@ -47,11 +47,34 @@ public interface ProtectionDomain {
     }
 
     /**
-     * Leaves as {@link #leave()} does, given the pass {@link #enterWithPass()} returned on this thread.
+     * Leaves as {@link #leave()} does, given the pass {@link #enterWithPass()} or {@link #passOfThisThread()}
+     * returned on this thread.
      *
-     * @param pass the pass from the matching {@link #enterWithPass()}, or null
+     * @param pass the pass from the matching enter, or null
      */
     default void leave(Object pass) {
         leave();
+    }
+
+    /**
+     * The calling thread's pass without entering: a caller that keeps it and calls {@link #enter(Object)} and
+     * {@link #leave(Object)} with it on that thread spares the per-call lookup of the thread's state. A pass used
+     * on another thread is not counted for that thread: the domain then looks that thread's own state up, so a
+     * wrong pass is slower, never unsafe. Allocates nothing after a thread's first call and does not throw.
+     *
+     * @return the pass, or null if the domain has none
+     */
+    default Object passOfThisThread() {
+        return null;
+    }
+
+    /**
+     * {@link #enter()} with the calling thread's pass from {@link #passOfThisThread()} (or null: a plain enter).
+     * Allocates nothing and does not throw.
+     *
+     * @param pass the pass this thread was given, or null
+     */
+    default void enter(Object pass) {
+        enter();
     }
 }

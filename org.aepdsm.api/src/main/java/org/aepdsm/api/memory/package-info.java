@@ -10,5 +10,5 @@
  * and never touch freed memory.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package org.aepdsm.api.memory;

@@ -5,6 +5,7 @@ import org.aepdsm.api.Errno;
 import org.aepdsm.api.memory.Isolation;
 import org.aepdsm.api.memory.ProtectionDomain;
 import org.aepdsm.api.memory.SharedPool;
+import org.aepdsm.backend.common.ThreadNesting;
 import org.aepdsm.backend.os.ffm.ProtectionKeys;
 
 /*
@@ -38,7 +39,7 @@ final class KeyedProtectionDomain implements ProtectionDomain {
     private final NativeMachine machine;
     private final int key;
     private final String unavailable;
-    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
+    private final ThreadNesting nesting = new ThreadNesting();
 
     private KeyedProtectionDomain(NativeMachine machine, int key, String unavailable) {
         this.machine = machine;
@@ -92,41 +93,53 @@ final class KeyedProtectionDomain implements ProtectionDomain {
 
     @Override
     public void enter() {
-        enterWithPass();
+        grant(nesting.pass());
+    }
+
+    @Override
+    public void enter(Object pass) {
+        grant(nesting.mine(pass));
     }
 
     @Override
     public void leave() {
-        release(depth.get());
+        release(nesting.pass());
     }
 
     @Override
     public Object enterWithPass() {
-        int[] d = depth.get();
-        if (d[0]++ == 0 && key > 0) {
-            ProtectionKeys.setRights(key, 0);
-        }
-        return d;
+        ThreadNesting.Pass p = nesting.pass();
+        grant(p);
+        return p;
     }
 
     @Override
     public void leave(Object pass) {
-        release(pass instanceof int[] d ? d : depth.get());
+        release(nesting.mine(pass));
     }
 
-    /** Leaves one level of the calling thread's nesting {@code d}; the outermost leave drops the rights. */
-    private void release(int[] d) {
-        if (d[0] == 0) {
-            return;
+    @Override
+    public Object passOfThisThread() {
+        return nesting.pass();
+    }
+
+    /** Enters one level of the calling thread's nesting {@code p}; the outermost enter opens the key's rights. */
+    private void grant(ThreadNesting.Pass p) {
+        if (ThreadNesting.enter(p) && key > 0) {
+            ProtectionKeys.setRights(key, 0);
         }
-        if (--d[0] == 0 && key > 0) {
+    }
+
+    /** Leaves one level of the calling thread's nesting {@code p}; the outermost leave drops the rights. */
+    private void release(ThreadNesting.Pass p) {
+        if (ThreadNesting.leave(p) && key > 0) {
             ProtectionKeys.setRights(key, ProtectionKeys.DISABLE_ACCESS);
         }
     }
 
     @Override
     public boolean isInside() {
-        return depth.get()[0] > 0;
+        return nesting.inside();
     }
 
     /** Gives the key back; pools tagged with it must be unmapped first. */

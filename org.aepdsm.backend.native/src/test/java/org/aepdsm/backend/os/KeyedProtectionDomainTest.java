@@ -109,6 +109,48 @@ class KeyedProtectionDomainTest {
         }
     }
 
+    @Test
+    void aKeptPassCountsOnlyOnItsOwnThread() throws Exception {
+        Object mine = domain.passOfThisThread();
+        assertFalse(domain.isInside(), "taking the pass does not enter");
+        domain.enter(mine);
+        domain.enter();
+        assertTrue(domain.isInside());
+        boolean[] seen = new boolean[3];
+        Thread t = new Thread(() -> {
+            seen[0] = domain.isInside();
+            domain.enter(mine);
+            seen[1] = domain.isInside();
+            domain.leave(mine);
+            seen[2] = domain.isInside();
+        });
+        t.start();
+        t.join();
+        assertFalse(seen[0], "the other thread starts outside");
+        assertTrue(seen[1], "another thread's pass enters for the calling thread");
+        assertFalse(seen[2], "and leaves for it");
+        domain.leave();
+        assertTrue(domain.isInside(), "the owner's depth was not touched by the other thread");
+        domain.leave(mine);
+        assertFalse(domain.isInside());
+        domain.enter(null);
+        assertTrue(domain.isInside(), "a null pass enters as enter() does");
+        domain.leave(null);
+        assertFalse(domain.isInside());
+    }
+
+    /**
+     * Two threads inside with one thread's pass, both writing the isolated page: with protection keys each must
+     * have got the key's rights for itself (a thread that did not would die of the fault); without keys the run
+     * checks only that both entered and left.
+     */
+    @Test
+    void aPassUsedOnAnotherThreadGivesThatThreadTheRights(@TempDir Path work) throws Exception {
+        shm = Path.of("/dev/shm", "aepdsm-test-" + ProcessHandle.current().pid() + "-pkey-pass");
+        ChildJvm.Result r = ChildJvm.run(work, IsolationChild.class, shm.getFileName().toString(), "travelled");
+        assertEquals(0, r.exitCode(), r.output());
+    }
+
     /**
      * With protection keys, an access outside the domain kills the process; without them the backend
      * says isolation NONE and the same access goes through, exactly as reported. Either way the access

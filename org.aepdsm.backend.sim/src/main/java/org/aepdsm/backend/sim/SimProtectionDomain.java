@@ -7,6 +7,7 @@ import org.aepdsm.api.Errno;
 import org.aepdsm.api.memory.Isolation;
 import org.aepdsm.api.memory.ProtectionDomain;
 import org.aepdsm.api.memory.SharedPool;
+import org.aepdsm.backend.common.ThreadNesting;
 
 /**
  * The isolated space of the simulated machine ({@link Isolation#SIMULATED}): a per-thread
@@ -24,7 +25,7 @@ import org.aepdsm.api.memory.SharedPool;
  */
 final class SimProtectionDomain implements ProtectionDomain {
     private final SimMachine machine;
-    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
+    private final ThreadNesting nesting = new ThreadNesting();
     private final CopyOnWriteArrayList<IsolatedRange> ranges = new CopyOnWriteArrayList<>();
 
     /** A range of a shared region inside the domain. */
@@ -68,38 +69,39 @@ final class SimProtectionDomain implements ProtectionDomain {
 
     @Override
     public void enter() {
-        depth.get()[0]++;
+        ThreadNesting.enter(nesting.pass());
+    }
+
+    @Override
+    public void enter(Object pass) {
+        ThreadNesting.enter(nesting.mine(pass));
     }
 
     @Override
     public void leave() {
-        int[] d = depth.get();
-        if (d[0] > 0) {
-            d[0]--;
-        }
+        ThreadNesting.leave(nesting.pass());
     }
 
     @Override
     public Object enterWithPass() {
-        int[] d = depth.get();
-        d[0]++;
-        return d;
+        ThreadNesting.Pass p = nesting.pass();
+        ThreadNesting.enter(p);
+        return p;
     }
 
     @Override
     public void leave(Object pass) {
-        if (pass instanceof int[] d) {
-            if (d[0] > 0) {
-                d[0]--;
-            }
-        } else {
-            leave();
-        }
+        ThreadNesting.leave(nesting.mine(pass));
+    }
+
+    @Override
+    public Object passOfThisThread() {
+        return nesting.pass();
     }
 
     @Override
     public boolean isInside() {
-        return depth.get()[0] > 0;
+        return nesting.inside();
     }
 
     /** Whether any byte of {@code [offset, offset + length)} of the pool is isolated. */

@@ -151,6 +151,42 @@ class SharedPoolTest {
     }
 
     @Test
+    void aKeptPassCountsOnlyOnItsOwnThread() throws Exception {
+        SharedPool p = machine.openSharedPool(new SharedPoolSpec("meta", 16 * 4096, false));
+        ProtectionDomain d = machine.protectionDomain();
+        SimProtectionDomain sim = (SimProtectionDomain) d;
+        d.isolate(p, 0, 4096);
+        Object mine = d.passOfThisThread();
+        assertFalse(d.isInside(), "taking the pass does not enter");
+        d.enter(mine);
+        d.enter(mine);
+        d.leave(mine);
+        assertTrue(sim.permits(p, 0, 8));
+        boolean[] seen = new boolean[4];
+        Thread t = new Thread(() -> {
+            seen[0] = d.isInside();
+            d.enter(mine);
+            seen[1] = d.isInside();
+            seen[2] = sim.permits(p, 0, 8);
+            d.leave(mine);
+            seen[3] = d.isInside();
+        });
+        t.start();
+        t.join();
+        assertFalse(seen[0], "the other thread starts outside");
+        assertTrue(seen[1] && seen[2], "another thread's pass enters for the calling thread");
+        assertFalse(seen[3], "and leaves for it");
+        assertTrue(d.isInside(), "the owner's depth was not touched by the other thread");
+        d.leave(mine);
+        assertFalse(d.isInside());
+        assertFalse(sim.permits(p, 0, 8));
+        d.enter(null);
+        assertTrue(d.isInside(), "a null pass enters as enter() does");
+        d.leave(null);
+        assertFalse(d.isInside());
+    }
+
+    @Test
     void aPassLeavesTheDomainItEnteredAndNestsWithPlainEnter() {
         SharedPool p = machine.openSharedPool(new SharedPoolSpec("meta", 16 * 4096, false));
         ProtectionDomain d = machine.protectionDomain();
