@@ -42,18 +42,29 @@ public final class PoolShadowEntry implements ShadowEntry {
 
     @Override
     public long call(int op, long a0, long a1, long a2, long a3) {
+        return through(direct ? null : domain.passOfThisThread(), op, a0, a1, a2, a3);
+    }
+
+    /** A call with the calling thread's pass through the domain (null in direct mode). */
+    private long through(Object pass, int op, long a0, long a1, long a2, long a3) {
         if (retired) {
             return ESTALE;
         }
         if (direct) {
             return guarded(op, a0, a1, a2, a3);
         }
-        Object pass = domain.enterWithPass();
+        domain.enter(pass);
         try {
             return guarded(op, a0, a1, a2, a3);
         } finally {
             domain.leave(pass);
         }
+    }
+
+    /** This entry with the calling thread's pass through the domain kept at hand (see {@link ThreadEntry}). */
+    @Override
+    public ShadowEntry onThisThread() {
+        return new ThreadEntry(this, direct ? null : domain.passOfThisThread());
     }
 
     private long guarded(int op, long a0, long a1, long a2, long a3) {
@@ -116,5 +127,50 @@ public final class PoolShadowEntry implements ShadowEntry {
     /** Whether the entry was retired. */
     public boolean retired() {
         return retired;
+    }
+
+    /**
+     * A {@link PoolShadowEntry} as one thread holds it: calls pass the thread's pass, kept here, to the domain, which
+     * checks that it belongs to the calling thread (another thread's calls look their own up). Retiring the entry
+     * retires this view with it.
+     */
+    private static final class ThreadEntry implements ShadowEntry {
+        private final PoolShadowEntry entry;
+        private final Object pass;
+
+        ThreadEntry(PoolShadowEntry entry, Object pass) {
+            this.entry = entry;
+            this.pass = pass;
+        }
+
+        @Override
+        public long call(int op, long a0, long a1, long a2, long a3) {
+            return entry.through(pass, op, a0, a1, a2, a3);
+        }
+
+        @Override
+        public MemorySegment memory() {
+            return entry.memory();
+        }
+
+        @Override
+        public long address() {
+            return entry.address();
+        }
+
+        @Override
+        public boolean direct() {
+            return entry.direct();
+        }
+
+        @Override
+        public String explain(int op, long a0, long a1, long a2, long result) {
+            return entry.explain(op, a0, a1, a2, result);
+        }
+
+        @Override
+        public ShadowEntry onThisThread() {
+            return entry.onThisThread();
+        }
     }
 }

@@ -46,6 +46,43 @@ class ShadowEntryTest {
     }
 
     @Test
+    void anEntryForThisThreadLooksItsPassUpOnceAndAnswersAsTheEntry() throws Exception {
+        TestBackend backend = new TestBackend("sim");
+        try (PoolBinding b = PoolBinding.open(backend, SETTINGS, out)) {
+            ShadowEntry mine = b.entry().onThisThread();
+            assertEquals(b.entry().address(), mine.address());
+            assertEquals(b.entry().memory(), mine.memory());
+            long lookups = backend.domain.lookups.get();
+            long entries = backend.domain.entries.get();
+            long h = mine.call(ShadowEntry.MALLOC, 1, 64, 0, 0);
+            assertTrue(h > 0);
+            assertEquals(1, mine.call(ShadowEntry.SEND, 1, 2, h, 0));
+            assertEquals(h, mine.call(ShadowEntry.RECV, 2, 1, 0, 0));
+            assertEquals(-Errno.EPERM.code(), mine.call(ShadowEntry.FREE, 1, h, 0, 0));
+            assertEquals(lookups, backend.domain.lookups.get(), "no lookup per call");
+            assertEquals(entries + 4, backend.domain.entries.get(), "each call entered the domain");
+            assertEquals(GlobalRef.hex(h) + " belongs to client 2, not to client 1",
+                    mine.explain(ShadowEntry.FREE, 1, h, 0, -Errno.EPERM.code()));
+            assertEquals(0, backend.domain.foreignPasses.get());
+            assertFalse(backend.domain.isInside());
+            long[] other = new long[2];
+            Thread t = new Thread(() -> {
+                other[0] = mine.call(ShadowEntry.FREE, 2, h, 0, 0);
+                other[1] = backend.domain.isInside() ? 1 : 0;
+            });
+            t.start();
+            t.join();
+            assertEquals(0, other[0], "another thread's call through it still works");
+            assertEquals(0, other[1], "and leaves that thread outside");
+            assertEquals(1, backend.domain.foreignPasses.get(), "the domain was told the pass is not that thread's");
+            assertFalse(backend.domain.isInside());
+            assertEquals(0, mine.call(ShadowEntry.COUNT, 0, 0, 0, 0));
+            b.entry().retire();
+            assertEquals(-Errno.ESTALE.code(), mine.call(ShadowEntry.MALLOC, 1, 64, 0, 0), "retired with the entry");
+        }
+    }
+
+    @Test
     void directModeSkipsTheDomain() {
         TestBackend backend = new TestBackend("sim");
         PoolBinding.Settings direct = new PoolBinding.Settings("p", 64L << 20, new Topology(2, 20), 64, false, true,
@@ -53,7 +90,9 @@ class ShadowEntryTest {
         try (PoolBinding b = PoolBinding.open(backend, direct, out)) {
             assertTrue(b.entry().direct());
             assertTrue(b.entry().call(ShadowEntry.MALLOC, 1, 8, 0, 0) > 0);
+            assertTrue(b.entry().onThisThread().call(ShadowEntry.MALLOC, 1, 8, 0, 0) > 0);
             assertEquals(0, backend.domain.entries.get());
+            assertEquals(0, backend.domain.lookups.get());
             assertTrue(backend.domain.isolated.isEmpty());
         }
     }

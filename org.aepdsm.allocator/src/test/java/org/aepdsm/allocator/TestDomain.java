@@ -45,4 +45,23 @@ final class TestDomain implements ProtectionDomain {
     public boolean isInside() {
         return depth.get()[0] > 0;
     }
+
+    /** Lookups of a thread's pass ({@link #passOfThisThread()}). */
+    final AtomicLong lookups = new AtomicLong();
+    /** Enters given a pass that was not the calling thread's. */
+    final AtomicLong foreignPasses = new AtomicLong();
+
+    @Override
+    public Object passOfThisThread() {
+        lookups.incrementAndGet();
+        return depth.get();
+    }
+
+    @Override
+    public void enter(Object pass) {
+        if (pass != depth.get()) {
+            foreignPasses.incrementAndGet();
+        }
+        enter();
+    }
 }

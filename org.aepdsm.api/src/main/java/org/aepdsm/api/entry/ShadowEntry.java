@@ -89,4 +89,15 @@ public interface ShadowEntry {
     default String explain(int op, long a0, long a1, long a2, long result) {
         return "";
     }
+
+    /**
+     * This entry as the calling thread should hold it for a run of calls: the same allocator and answers, with
+     * the thread's state in the isolation gate looked up once here instead of on every call. Keep it on the thread
+     * that asked for it; from another thread it still works, at the cost of that lookup per call.
+     *
+     * @return an entry for the calling thread (this entry when it has nothing to keep)
+     */
+    default ShadowEntry onThisThread() {
+        return this;
+    }
 }
