@@ -63,7 +63,7 @@ public final class CrossProcessTransfer {
      */
     static Result send(ShadowEntry entry, long obj, long objectSize, int src, int dst, int warmup, int rounds,
             String pool, List<String> runtimeCommand) {
-        EntryCalls calls = new EntryCalls(entry);
+        EntryCalls calls = new EntryCalls(entry.onThisThread());
         PoolBytes bytes = new PoolBytes(entry.memory());
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 RuntimeChild child = RuntimeChild.start(runtimeCommand,
@@ -175,7 +175,7 @@ public final class CrossProcessTransfer {
      * @throws AepException EIO when a message never comes or a check fails, or the entry's errno
      */
     static String receive(ShadowEntry entry, int hops, long objectSize, int src, int dst, int tcpPort) {
-        EntryCalls calls = new EntryCalls(entry);
+        EntryCalls calls = new EntryCalls(entry.onThisThread());
         PoolBytes bytes = new PoolBytes(entry.memory());
         String back = "single-object send failed: " + dst + " -> " + src;
         for (int i = 0; i < hops; i++) {

@@ -29,6 +29,14 @@ public final class EntryCalls {
         return entry;
     }
 
+    /**
+     * These calls as the calling thread should make them ({@link ShadowEntry#onThisThread()}): each worker thread
+     * takes its own before its loop.
+     */
+    public EntryCalls onThisThread() {
+        return new EntryCalls(entry.onThisThread());
+    }
+
     /** MALLOC; returns the handle. */
     public long malloc(int client, long size, int refs) {
         long h = entry.call(ShadowEntry.MALLOC, client, size, refs, 0);

@@ -85,7 +85,7 @@ public final class KvBench extends SeedRun {
 
     @Override
     public Measurement run(ShadowEntry entry, PrintStream out, Progress progress) {
-        EntryCalls calls = new EntryCalls(entry);
+        EntryCalls calls = new EntryCalls(entry.onThisThread());
         PoolBytes bytes = new PoolBytes(entry.memory());
         KvTable table = new KvTable(calls, bytes, iterations);
         if (writeOnly) {
@@ -112,7 +112,7 @@ public final class KvBench extends SeedRun {
                 WarmUp.run(round -> {
                     KvTable scratch = new KvTable(calls, bytes, warm);
                     Workers.run("kv-warm-up", threads, t -> putKeys(scratch, t, warm, null));
-                    Workers.run("kv-warm-up", threads, t -> scratch.freePartition(t, t + 1));
+                    Workers.run("kv-warm-up", threads, t -> scratch.onThisThread().freePartition(t, t + 1));
                 });
                 table.prepare(threads);
             } else {
@@ -141,7 +141,7 @@ public final class KvBench extends SeedRun {
         out.println(String.format(Locale.ROOT, "Throughput = %.2f ops/sec", ops / seconds));
         out.println(String.format(Locale.ROOT, "Throughput = %.6f MOPS", ops / 1000000.0 / seconds));
         out.flush();
-        Workers.run("kv-cleanup", threads, t -> table.freePartition(t, t + 1));
+        Workers.run("kv-cleanup", threads, t -> table.onThisThread().freePartition(t, t + 1));
         return new Measurement(List.of(Figure.higher("throughput", ops / seconds, "ops/sec"),
                 Figure.lower("time", seconds, "s")));
     }
@@ -150,7 +150,8 @@ public final class KvBench extends SeedRun {
      * Puts task {@code t}'s first {@code count} keys as client {@code t+1}, counting them in {@code done} (when not
      * null) every 4096.
      */
-    private static void putKeys(KvTable table, int t, int count, AtomicLongArray done) {
+    private static void putKeys(KvTable shared, int t, int count, AtomicLongArray done) {
+        KvTable table = shared.onThisThread();
         int client = t + 1;
         for (int i = 0; i < count; i++) {
             long key = KvKeys.keyFor(t, i);

@@ -45,9 +45,18 @@ public final class KvTable {
      * @param keysPerPartition how many keys one partition is expected to hold, which sizes its buckets
      */
     public KvTable(EntryCalls calls, PoolBytes bytes, int keysPerPartition) {
+        this(calls, bytes, new KvBuckets(keysPerPartition));
+    }
+
+    private KvTable(EntryCalls calls, PoolBytes bytes, KvBuckets buckets) {
         this.calls = calls;
         this.bytes = bytes;
-        this.buckets = new KvBuckets(keysPerPartition);
+        this.buckets = buckets;
+    }
+
+    /** The same table, its nodes allocated and freed through calls made for the calling thread. */
+    public KvTable onThisThread() {
+        return new KvTable(calls.onThisThread(), bytes, buckets);
     }
 
     /** Bucket bits of each partition. */

@@ -169,7 +169,7 @@ public final class PageRank extends SeedRun {
 
     @Override
     public Measurement run(ShadowEntry entry, PrintStream out, Progress progress) {
-        EntryCalls calls = new EntryCalls(entry);
+        EntryCalls calls = new EntryCalls(entry.onThisThread());
         PoolBytes bytes = new PoolBytes(entry.memory());
         warmUp(calls, bytes, progress);
         long aepBytes = 0;
@@ -308,7 +308,7 @@ public final class PageRank extends SeedRun {
         try (Progress.Phase p = progress.phase(phase, iterations, "iterations",
                 () -> itersDone[0])) {
             Workers.run("pagerank", workers, barrier, id -> {
-                StageWorker w = new StageWorker(this, calls, bytes, part, vertex.at[id], stage, id);
+                StageWorker w = new StageWorker(this, calls.onThisThread(), bytes, part, vertex.at[id], stage, id);
                 crew[id] = w;
                 barrier.await();
                 if (id == 0) {

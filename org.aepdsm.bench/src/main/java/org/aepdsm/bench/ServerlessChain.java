@@ -136,7 +136,7 @@ public final class ServerlessChain extends SeedRun {
 
     @Override
     public Measurement run(ShadowEntry entry, PrintStream out, Progress progress) {
-        EntryCalls calls = new EntryCalls(entry);
+        EntryCalls calls = new EntryCalls(entry.onThisThread());
         PoolBytes bytes = new PoolBytes(entry.memory());
         long payload = calls.malloc(1, objectSize, 0);
         bytes.zero(payload, 0, objectSize);

@@ -71,7 +71,7 @@ public final class ThreadTest extends SeedRun {
 
     @Override
     public Measurement run(ShadowEntry entry, PrintStream out, Progress progress) {
-        EntryCalls calls = new EntryCalls(entry);
+        EntryCalls calls = new EntryCalls(entry.onThisThread());
         out.println(String.format(Locale.ROOT,
                 "Running AEP-DSM %s threadtest for %d threads, %d iterations, %d objects, %d work and %d sz...",
                 Modes.of(entry), threads, iterations, objects, work, sz));
@@ -104,8 +104,9 @@ public final class ThreadTest extends SeedRun {
                 Figure.lower("time", seconds, "s")));
     }
 
-    private void passes(EntryCalls calls, int perThread, long size, int count, AtomicLongArray passes) {
+    private void passes(EntryCalls shared, int perThread, long size, int count, AtomicLongArray passes) {
         Workers.run("threadtest", threads, t -> {
+            EntryCalls calls = shared.onThisThread();
             int client = t + 1;
             long[] handles = new long[perThread];
             for (int j = 0; j < count; j++) {

@@ -196,7 +196,7 @@ public final class TransferBench extends SeedRun {
 
     @Override
     public Measurement run(ShadowEntry entry, PrintStream out, Progress progress) {
-        EntryCalls calls = new EntryCalls(entry);
+        EntryCalls calls = new EntryCalls(entry.onThisThread());
         PoolBytes bytes = new PoolBytes(entry.memory());
         List<Figure> figures = new ArrayList<>();
         if (mode.equals("all") || mode.equals("single")) {

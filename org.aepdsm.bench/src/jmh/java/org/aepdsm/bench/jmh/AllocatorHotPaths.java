@@ -34,6 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * JMH measurements of the allocator's hot paths through the shadow entry: MALLOC+FREE of one size class by one
  * client, and a SEND/RECV ping-pong between two clients of one node. {@code entry=sim} enters and leaves the
  * simulated machine's protection domain on each call, as the console's entry does on the sim backend;
+ * {@code entry=sim-thread} does the same through the entry each JMH thread holds for itself
+ * ({@link ShadowEntry#onThisThread()}), as the benchmarks' worker threads do;
  * {@code entry=shadow} enters and leaves one that isolates nothing and keeps no state, so the entry's own
  * bookkeeping is what is measured; {@code entry=direct} skips the domain. Not tests; run as documented in this
  * module's README.
@@ -50,7 +52,7 @@ public class AllocatorHotPaths {
     /** The allocator over a 256 MiB pool of 2 nodes x 20 clients, shared by the benchmark's threads. */
     @State(Scope.Benchmark)
     public static class Pool {
-        @Param({"sim", "shadow", "direct"})
+        @Param({"sim", "sim-thread", "shadow", "direct"})
         public String entry;
 
         Arena arena;
@@ -65,7 +67,7 @@ public class AllocatorHotPaths {
                     new PrintStream(OutputStream.nullOutputStream()));
             shadowEntry = switch (entry) {
                 case "direct" -> new PoolShadowEntry(a, null, true, 0x1000);
-                case "sim" -> {
+                case "sim", "sim-thread" -> {
                     machine = new SimMachine(MachineConfig.of(1, 256, 2));
                     yield new PoolShadowEntry(a, machine.protectionDomain(), false, PoolShadowEntry.DEFAULT_ADDRESS);
                 }
@@ -91,15 +93,18 @@ public class AllocatorHotPaths {
         int a;
         int b;
         long object;
+        /** The entry this thread calls: {@code entry=sim-thread} holds it as {@link ShadowEntry#onThisThread()}. */
+        ShadowEntry entry;
 
         @Setup(Level.Trial)
         public void take(Pool pool) {
+            entry = pool.entry.equals("sim-thread") ? pool.shadowEntry.onThisThread() : pool.shadowEntry;
             a = pool.nextClient.getAndAdd(2);
             b = a + 1;
             if (b >= 20) {
                 throw new IllegalStateException("at most 9 JMH threads: clients 1..19 live on node 0");
             }
-            object = pool.shadowEntry.call(ShadowEntry.MALLOC, a, 64, 0, 0);
+            object = entry.call(ShadowEntry.MALLOC, a, 64, 0, 0);
         }
     }
 
@@ -130,8 +135,8 @@ public class AllocatorHotPaths {
     @Benchmark
     @OperationsPerInvocation(2)
     public long mallocFree(Pool pool, Clients c) {
-        long h = pool.shadowEntry.call(ShadowEntry.MALLOC, c.a, size, 0, 0);
-        pool.shadowEntry.call(ShadowEntry.FREE, c.a, h, 0, 0);
+        long h = c.entry.call(ShadowEntry.MALLOC, c.a, size, 0, 0);
+        c.entry.call(ShadowEntry.FREE, c.a, h, 0, 0);
         return h;
     }
 
@@ -139,7 +144,7 @@ public class AllocatorHotPaths {
     @Benchmark
     @OperationsPerInvocation(2)
     public long sendRecv(Pool pool, Clients c) {
-        ShadowEntry e = pool.shadowEntry;
+        ShadowEntry e = c.entry;
         e.call(ShadowEntry.SEND, c.a, c.b, c.object, 0);
         long h = e.call(ShadowEntry.RECV, c.b, c.a, 0, 0);
         e.call(ShadowEntry.SEND, c.b, c.a, h, 0);
