@@ -9,7 +9,8 @@ import org.aepdsm.api.memory.ProtectionDomain;
 
 /**
  * What the gate costs: MALLOC+FREE pairs of one client through the entry that enters and leaves the
- * protection domain, through a direct entry over the same allocator, and the C library's malloc/free through
+ * protection domain (looking the calling thread up on each call, and through the entry the thread holds for itself,
+ * {@link PoolShadowEntry#onThisThread()}), through a direct entry over the same allocator, and the C library's malloc/free through
  * FFM, interleaved round by round in one run so that all three see the same machine. Each round allocates a
  * batch and frees it (threadtest's pattern); the reported figure is the median round, in ns per pair.
  *
@@ -23,23 +24,26 @@ public final class GateCost {
      *
      * @param isolation  how the domain isolates ({@code none} makes enter/leave bookkeeping only)
      * @param gatedNs    ns per MALLOC+FREE through the isolating entry
+     * @param threadNs   ns per pair through the isolating entry as the thread holds it ({@code onThisThread})
      * @param directNs   ns per pair through a direct entry
      * @param mallocNs   ns per malloc+free of the C library through FFM
      * @param enterLeave ns per bare enter+leave of the domain
      * @param pairs      pairs per figure per round
      * @param rounds     rounds measured
      */
-    public record Report(String isolation, double gatedNs, double directNs, double mallocNs, double enterLeave,
-            long pairs, int rounds) {
+    public record Report(String isolation, double gatedNs, double threadNs, double directNs, double mallocNs,
+            double enterLeave, long pairs, int rounds) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "isolation %s; %d rounds of %d alloc+free pairs (median round):%n"
                     + "  through the entry (enter/leave):  %8.1f ns/pair%n"
+                    + "  the thread's own entry:           %8.1f ns/pair%n"
                     + "  direct entry (--direct):          %8.1f ns/pair%n"
-                    + "  gate cost:                        %8.1f ns/pair (x%.2f)%n"
+                    + "  gate cost:                        %8.1f ns/pair (x%.2f); the thread's own entry: %.1f (x%.2f)%n"
                     + "  bare enter+leave:                 %8.1f ns%n"
-                    + "  FFM malloc+free (libc):           %8.1f ns/pair", isolation, rounds, pairs, gatedNs, directNs,
-                    gatedNs - directNs, gatedNs / directNs, enterLeave, mallocNs);
+                    + "  FFM malloc+free (libc):           %8.1f ns/pair", isolation, rounds, pairs, gatedNs, threadNs,
+                    directNs, gatedNs - directNs, gatedNs / directNs, threadNs - directNs, threadNs / directNs,
+                    enterLeave, mallocNs);
         }
     }
 
@@ -59,24 +63,28 @@ public final class GateCost {
         PoolShadowEntry direct = new PoolShadowEntry(entry.allocator(), null, true, entry.address());
         long[] handles = new long[BATCH];
         long batches = Math.max(1, pairsPerRound / BATCH);
+        ShadowEntry held = entry.onThisThread();
         double[] gated = new double[rounds];
+        double[] thread = new double[rounds];
         double[] plain = new double[rounds];
         double[] libc = new double[rounds];
         double[] gate = new double[rounds];
         for (int warm = 0; warm < 3; warm++) {
             run(entry, client, size, handles, batches);
+            run(held, client, size, handles, batches);
             runDirect(domain, direct, client, size, handles, batches);
             runLibc(size, handles, batches);
             enterLeave(domain, batches * BATCH);
         }
         for (int r = 0; r < rounds; r++) {
             gated[r] = run(entry, client, size, handles, batches);
+            thread[r] = run(held, client, size, handles, batches);
             plain[r] = runDirect(domain, direct, client, size, handles, batches);
             libc[r] = runLibc(size, handles, batches);
             gate[r] = enterLeave(domain, batches * BATCH);
         }
-        return new Report(domain.isolation().name().toLowerCase(Locale.ROOT), median(gated), median(plain),
-                median(libc), median(gate), batches * BATCH, rounds);
+        return new Report(domain.isolation().name().toLowerCase(Locale.ROOT), median(gated), median(thread),
+                median(plain), median(libc), median(gate), batches * BATCH, rounds);
     }
 
     private static double run(ShadowEntry e, int client, long size, long[] handles, long batches) {

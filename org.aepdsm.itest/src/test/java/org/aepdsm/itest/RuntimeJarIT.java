@@ -90,6 +90,7 @@ class RuntimeJarIT {
         assertTrue(out.contains("allocated blocks: 1"), out);
         assertTrue(out.contains("clean: 1 live objects"), out);
         assertTrue(out.contains("isolation " + (keys ? "pkey" : "none") + "; 3 rounds of 20000"), out);
+        assertTrue(out.contains("  the thread's own entry: "), out);
         assertTrue(out.contains("pool aepdsm-pool on native"), out);
     }
 

@@ -275,7 +275,8 @@ public final class AllocatorCommandsComponent {
         }
     }
 
-    @Descriptor("measure the gate: alloc+free through the entry with enter/leave vs a direct entry vs libc malloc")
+    @Descriptor("measure the gate: alloc+free through the entry (looking the thread up per call, and the thread's own"
+            + " entry) vs a direct entry vs libc malloc")
     public String gatecost(@Descriptor("client id to measure with") int client,
             @Descriptor("object size in bytes") long size, @Descriptor("rounds") int rounds,
             @Descriptor("alloc+free pairs per round") long pairs) {
