@@ -9,9 +9,9 @@ import org.aepdsm.api.memory.ProtectionDomain;
 
 /**
  * What the gate costs: MALLOC+FREE pairs of one client through the entry that enters and leaves the
- * protection domain (looking the calling thread up on each call, and through the entry the thread holds for itself,
- * {@link PoolShadowEntry#onThisThread()}), through a direct entry over the same allocator, and the C library's malloc/free through
- * FFM, interleaved round by round in one run so that all three see the same machine. Each round allocates a
+ * protection domain (looking the calling thread up on each call, and through the entry the thread holds for
+ * itself, {@link PoolShadowEntry#onThisThread()}), through a direct entry over the same allocator, and the C
+ * library's malloc/free through FFM, interleaved round by round in one run so that all three see the same machine. Each round allocates a
  * batch and frees it (threadtest's pattern); the reported figure is the median round, in ns per pair.
  *
  * <p>Thread-safety: a measurement uses its client id alone; run it while no one else uses that client.
@@ -39,7 +39,8 @@ public final class GateCost {
                     + "  through the entry (enter/leave):  %8.1f ns/pair%n"
                     + "  the thread's own entry:           %8.1f ns/pair%n"
                     + "  direct entry (--direct):          %8.1f ns/pair%n"
-                    + "  gate cost:                        %8.1f ns/pair (x%.2f); the thread's own entry: %.1f (x%.2f)%n"
+                    + "  gate cost:                        %8.1f ns/pair (x%.2f);"
+                    + " the thread's own entry: %.1f (x%.2f)%n"
                     + "  bare enter+leave:                 %8.1f ns%n"
                     + "  FFM malloc+free (libc):           %8.1f ns/pair", isolation, rounds, pairs, gatedNs, threadNs,
                     directNs, gatedNs - directNs, gatedNs / directNs, threadNs - directNs, threadNs / directNs,

@@ -97,7 +97,8 @@ class RefusalsTest {
         int cls = SizeClasses.classOf(48);
         long page = (GlobalRef.offsetOf(h) - data) >>> PoolLayout.PAGE_SHIFT;
         refused(Errno.EINVAL, "is not the start of an object: page " + page + " holds " + SizeClasses.usable(cls)
-                + "-byte objects, the nearest starting at " + hex(GlobalRef.offsetOf(h)), () -> cmd.free(1, hex(h + 8)));
+                + "-byte objects, the nearest starting at " + hex(GlobalRef.offsetOf(h)),
+                () -> cmd.free(1, hex(h + 8)));
         long unused = h + 10L * SizeClasses.blockSize(cls);
         refused(Errno.EINVAL, "block 10 of page " + page + " was never allocated", () -> cmd.send(1, 2, hex(unused)));
         long far = data + 1000L * PoolLayout.PAGE + 8;

@@ -41,8 +41,8 @@ public final class EntryCalls {
     public long malloc(int client, long size, int refs) {
         long h = entry.call(ShadowEntry.MALLOC, client, size, refs, 0);
         if (h <= 0) {
-            throw failed(h, "aep_dsm_malloc failed: client=" + client + " size=" + size, ShadowEntry.MALLOC, client, size,
-                    refs);
+            throw failed(h, "aep_dsm_malloc failed: client=" + client + " size=" + size, ShadowEntry.MALLOC, client,
+                    size, refs);
         }
         return h;
     }
@@ -51,8 +51,8 @@ public final class EntryCalls {
     public void free(int client, long handle) {
         long r = entry.call(ShadowEntry.FREE, client, handle, 0, 0);
         if (r < 0) {
-            throw failed(r, "aep_dsm_free failed: client=" + client + " object=" + GlobalRef.hex(handle), ShadowEntry.FREE,
-                    client, handle, 0);
+            throw failed(r, "aep_dsm_free failed: client=" + client + " object=" + GlobalRef.hex(handle),
+                    ShadowEntry.FREE, client, handle, 0);
         }
     }
 
@@ -107,8 +107,8 @@ public final class EntryCalls {
             }
             if (h != EAGAIN) {
                 throw failed(h == 0 ? -Errno.EINVAL.code() : h,
-                        "recv failed: client " + client + " from " + source + " returned " + h, ShadowEntry.RECV, client,
-                        source, 0);
+                        "recv failed: client " + client + " from " + source + " returned " + h, ShadowEntry.RECV,
+                        client, source, 0);
             }
             if ((spins & 0x3ff) == 0x3ff && System.nanoTime() - started > RECV_PATIENCE_NANOS) {
                 throw new AepException(Errno.EIO, "recv: client " + client + " waited "
