@@ -11,8 +11,9 @@ import org.aepdsm.api.memory.ProtectionDomain;
  * What the gate costs: MALLOC+FREE pairs of one client through the entry that enters and leaves the
  * protection domain (looking the calling thread up on each call, and through the entry the thread holds for
  * itself, {@link PoolShadowEntry#onThisThread()}), through a direct entry over the same allocator, and the C
- * library's malloc/free through FFM, interleaved round by round in one run so that all three see the same machine. Each round allocates a
- * batch and frees it (threadtest's pattern); the reported figure is the median round, in ns per pair.
+ * library's malloc/free through FFM, interleaved round by round in one run so that all of them see the same
+ * machine. Each round allocates a batch and frees it (threadtest's pattern); the reported figure is the median
+ * round, in ns per pair.
  *
  * <p>Thread-safety: a measurement uses its client id alone; run it while no one else uses that client.
  */
