@@ -8,9 +8,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * inside the domain may touch. The shadow entry enters the domain when a client
  * calls it and leaves before returning.
  *
- * <p>{@link #enter()} and {@link #leave()} are on the hot path: they allocate
- * nothing and do not throw. They nest per thread. Thread-safety: all methods may
- * be called from any thread; the inside/outside state is per thread.
+ * <p>Entering and leaving are on the hot path (the shadow entry calls
+ * {@link #enter(Object)} and {@link #leave(Object)} with the calling thread's pass):
+ * they allocate nothing and do not throw. They nest per thread. Thread-safety: all
+ * methods may be called from any thread; the inside/outside state is per thread.
  */
 @ProviderType
 public interface ProtectionDomain {
@@ -42,8 +43,9 @@ public interface ProtectionDomain {
      * @return the pass, or null if the domain has none (then {@link #leave(Object)} is {@link #leave()})
      */
     default Object enterWithPass() {
-        enter();
-        return null;
+        Object pass = passOfThisThread();
+        enter(pass);
+        return pass;
     }
 
     /**

@@ -107,13 +107,6 @@ final class KeyedProtectionDomain implements ProtectionDomain {
     }
 
     @Override
-    public Object enterWithPass() {
-        ThreadNesting.Pass p = nesting.pass();
-        grant(p);
-        return p;
-    }
-
-    @Override
     public void leave(Object pass) {
         release(nesting.mine(pass));
     }

@@ -83,13 +83,6 @@ final class SimProtectionDomain implements ProtectionDomain {
     }
 
     @Override
-    public Object enterWithPass() {
-        ThreadNesting.Pass p = nesting.pass();
-        ThreadNesting.enter(p);
-        return p;
-    }
-
-    @Override
     public void leave(Object pass) {
         ThreadNesting.leave(nesting.mine(pass));
     }
