@@ -9,6 +9,10 @@ import java.lang.invoke.MethodHandle;
  * The C library's {@code malloc} and {@code free} through FFM: the baseline the gate cost is compared with.
  * Addresses are plain longs; nothing here reads or writes the memory.
  *
+ * <p>The downcalls are plain ones, as in threadtest's {@code ffm-malloc} peer, so both name the same thing. They
+ * are not {@link Linker.Option#critical critical}: the JDK keeps that option for functions that are extremely
+ * short in every case, and malloc and free may wait for an arena's lock or map and unmap memory.
+ *
  * <p>Thread-safety: stateless; as thread-safe as the C library's heap.
  */
 public final class NativeHeap {
@@ -19,9 +23,9 @@ public final class NativeHeap {
         Linker linker = Linker.nativeLinker();
         var libc = linker.defaultLookup();
         MALLOC = linker.downcallHandle(libc.find("malloc").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), Linker.Option.critical(false));
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
         FREE = linker.downcallHandle(libc.find("free").orElseThrow(),
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG), Linker.Option.critical(false));
+                FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG));
     }
 
     private NativeHeap() {

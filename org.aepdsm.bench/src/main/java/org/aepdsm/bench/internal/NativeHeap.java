@@ -9,6 +9,9 @@ import java.lang.invoke.MethodHandle;
  * The C library's {@code malloc} and {@code free} through FFM downcalls: the threadtest peer that measures the
  * system allocator from Java. Addresses are raw; only the peer's own loop passes them back to {@code free}.
  *
+ * <p>Plain downcalls, as {@code aep:gatecost}'s FFM baseline makes: the JDK keeps {@code Linker.Option.critical}
+ * for functions that are extremely short in every case, and malloc and free may wait for a lock or map memory.
+ *
  * <p>Thread-safe, as the C library's allocator is.
  */
 public final class NativeHeap {
