@@ -63,6 +63,25 @@ class WorkerBarrierTest {
     }
 
     @Test
+    void waitersParkWhenTheLastWorkerIsLateAndItsArrivalReleasesThem() throws InterruptedException {
+        int parties = 4;
+        WorkerBarrier barrier = new WorkerBarrier(parties);
+        AtomicInteger brokenSeen = new AtomicInteger();
+        Thread[] waiters = parkedWaiters(barrier, parties - 1, brokenSeen);
+        assertTrue(allParked(waiters), "waiters still running instead of parked after their yield time");
+        barrier.await();
+        joinBounded(waiters);
+        assertEquals(0, brokenSeen.get());
+        assertFalse(barrier.isBroken());
+        // The next crossing works the same way: the slots of the parked generation were left empty.
+        Thread[] next = parkedWaiters(barrier, parties - 1, brokenSeen);
+        assertTrue(allParked(next));
+        barrier.await();
+        joinBounded(next);
+        assertEquals(0, brokenSeen.get());
+    }
+
+    @Test
     void breakingReleasesEveryWaiterWithBroken() throws InterruptedException {
         int parties = 4;
         WorkerBarrier barrier = new WorkerBarrier(parties);
