@@ -1,9 +1,7 @@
 package org.aepdsm.bench.peer;
 
 import java.util.Map;
-import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
@@ -13,6 +11,7 @@ import org.aepdsm.bench.internal.KvBuckets;
 import org.aepdsm.bench.internal.KvKeys;
 import org.aepdsm.bench.internal.TaskThreads;
 import org.aepdsm.bench.internal.WarmUp;
+import org.aepdsm.bench.sync.WorkerBarrier;
 
 /**
  * kv's workload over other maps, with the same keys, values, random read sequence and verification (all from
@@ -218,7 +217,7 @@ final class KvPeers {
 
     private static void timed(PeerReport report, String peer, int threads, int iterations, boolean write,
             Store store) {
-        CyclicBarrier barrier = new CyclicBarrier(threads);
+        WorkerBarrier barrier = new WorkerBarrier(threads);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] start = new long[1];
         Thread[] ts = new Thread[threads];
@@ -236,11 +235,11 @@ final class KvPeers {
                     } else {
                         readKeys(store, new KvKeys.ReadKeys(task, threads, iterations), iterations);
                     }
-                } catch (BrokenBarrierException e) {
+                } catch (WorkerBarrier.Broken e) {
                     failure.compareAndSet(null, new IllegalStateException("another task failed"));
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
-                    barrier.reset();
+                    barrier.breakBarrier();
                 }
             });
             ts[t].start();

@@ -1,20 +1,19 @@
 package org.aepdsm.bench.peer;
 
 import java.util.Arrays;
-import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.aepdsm.bench.PageRank;
 import org.aepdsm.bench.internal.CompilerIdle;
 import org.aepdsm.bench.internal.WarmUp;
+import org.aepdsm.bench.sync.WorkerBarrier;
 
 /**
  * pagerank with plain Java objects: the same graph, partition, chunked message exchange between barriers, message
  * validation and rank checksum, with vertices in per-worker arrays and each message a fresh heap object handed
- * through a {@link ConcurrentLinkedQueue} per worker (the garbage collector frees them). Figures are named as
- * ours.
+ * through a {@link ConcurrentLinkedQueue} per worker (the garbage collector frees them). The workers meet at the
+ * same {@link WorkerBarrier} as ours, so both sides cross alike. Figures are named as ours.
  *
  * <p>Stateless; each run owns its threads.
  */
@@ -112,7 +111,7 @@ final class PagerankPeer {
         for (int w = 0; w < workers; w++) {
             inbox[w] = new ConcurrentLinkedQueue<>();
         }
-        CyclicBarrier barrier = new CyclicBarrier(workers);
+        WorkerBarrier barrier = new WorkerBarrier(workers);
         CompilerIdle.await();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] span = new long[2];
@@ -189,11 +188,11 @@ final class PagerankPeer {
                     if (id == 0) {
                         span[1] = System.nanoTime();
                     }
-                } catch (BrokenBarrierException e) {
+                } catch (WorkerBarrier.Broken e) {
                     failure.compareAndSet(null, new IllegalStateException("another worker failed"));
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
-                    barrier.reset();
+                    barrier.breakBarrier();
                 }
             });
             ts[w].start();
