@@ -67,18 +67,15 @@ class WorkerBarrierTest {
         int parties = 4;
         WorkerBarrier barrier = new WorkerBarrier(parties);
         AtomicInteger brokenSeen = new AtomicInteger();
-        Thread[] waiters = parkedWaiters(barrier, parties - 1, brokenSeen);
-        assertTrue(allParked(waiters), "waiters still running instead of parked after their yield time");
-        barrier.await();
-        joinBounded(waiters);
+        // Three crossings: the second uses the other row of slots, the third the first row again.
+        for (int crossing = 0; crossing < 3; crossing++) {
+            Thread[] waiters = parkedWaiters(barrier, parties - 1, brokenSeen);
+            assertTrue(allParked(waiters), "crossing " + crossing + ": waiters still running after their yield time");
+            barrier.await();
+            joinBounded(waiters);
+        }
         assertEquals(0, brokenSeen.get());
         assertFalse(barrier.isBroken());
-        // The next crossing works the same way: the slots of the parked generation were left empty.
-        Thread[] next = parkedWaiters(barrier, parties - 1, brokenSeen);
-        assertTrue(allParked(next));
-        barrier.await();
-        joinBounded(next);
-        assertEquals(0, brokenSeen.get());
     }
 
     @Test
