@@ -236,26 +236,45 @@ public final class PageRank extends SeedRun {
      */
     public static final int MIN_WARMUP_ROUNDS = WarmUp.MIN_ROUNDS + 1;
 
-    /** Iterations of each warm-up round's stage. */
-    public static final int WARMUP_ITERATIONS = 20;
+    /** Iterations of each stage of a warm-up round. */
+    public static final int WARMUP_ITERATIONS = 3;
 
     /**
-     * Untimed rounds, each a whole stage of {@code initial_vertices} vertices: allocate them,
-     * {@link #WARMUP_ITERATIONS} iterations, free them; at least {@link #MIN_WARMUP_ROUNDS}, then more until a
-     * round passes without the JIT compilers doing any work, at most {@link WarmUp#MAX_ROUNDS} or until
+     * Most vertices of a stage a warm-up round runs: stages of the run up to this size are warmed up at their own
+     * size; larger ones run long enough that the compilers' work at their start is a small share of their time.
+     */
+    public static final long WARMUP_MAX_VERTICES = 1L << 16;
+
+    /**
+     * Untimed rounds, each the run's stages in small: for every stage up to {@link #WARMUP_MAX_VERTICES} vertices
+     * (stage 0 at least), allocate its vertices, keeping the earlier stages' as a timed run does, and run
+     * {@link #WARMUP_ITERATIONS} iterations; then free them all. At least {@link #MIN_WARMUP_ROUNDS}, then more until
+     * a round passes without the JIT compilers doing any work, at most {@link WarmUp#MAX_ROUNDS} or until
      * {@link WarmUp#MILLIS} ms have passed. The JVM compiles the workers' and the entry's code from profiles that
      * have seen every path a timed stage takes: one round is not enough, since the first free of the vertices (a
      * path the iterations never take) discards the entry's compiled code, and with more workers than processors
-     * the compilers get little processor time while the workers run. The heap peer warms up the same way. It
-     * prints nothing and leaves the pool as it found it.
+     * the compilers get little processor time while the workers run. Rounds of stage 0 alone left the larger
+     * stages' paths to the timed run (a stage's chunk loop running longer, remote frees collected in larger
+     * batches, page runs claimed for larger stages), and a compilation in the middle of a stage holds all four
+     * workers at their next crossing: with the seed's arguments, stages that ran beside a C2 compilation of the
+     * worker loop or of the allocator's collect, splice or claimPages took 4 to 9 times as long as without. The
+     * heap peer warms up the same way. It prints nothing and leaves the pool as it found it.
      */
     private void warmUp(EntryCalls calls, PoolBytes bytes, Progress progress) {
-        Partition part = new Partition(initialVertices, workers);
+        int sized = WarmUp.doublingSizes(initialVertices, stages, WARMUP_MAX_VERTICES);
         WarmUp.run(MIN_WARMUP_ROUNDS, WarmUp.MAX_ROUNDS, WarmUp.MILLIS, round -> {
-            Vertices vertex = allocateStage(calls, bytes, part);
-            runStage(calls, bytes, part, vertex, 0, WARMUP_ITERATIONS, "pagerank warm-up round " + round,
-                    new StageWorker[workers], progress);
-            free(calls, vertex);
+            List<Vertices> held = new ArrayList<>();
+            long vertices = initialVertices;
+            for (int s = 0; s < sized; s++, vertices *= 2) {
+                Partition part = new Partition(vertices, workers);
+                Vertices vertex = allocateStage(calls, bytes, part);
+                held.add(vertex);
+                runStage(calls, bytes, part, vertex, s, WARMUP_ITERATIONS,
+                        "pagerank warm-up round " + round + " stage " + s, new StageWorker[workers], progress);
+            }
+            for (Vertices vertex : held) {
+                free(calls, vertex);
+            }
         });
     }
 

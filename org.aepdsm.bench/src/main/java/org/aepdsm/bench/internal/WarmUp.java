@@ -45,6 +45,25 @@ public final class WarmUp {
     }
 
     /**
+     * How many of the sizes {@code first}, {@code 2*first}, {@code 4*first}, ... ({@code count} of them) a warm-up
+     * round covers: those up to {@code most}, and the first in any case.
+     *
+     * @param first the first size, positive
+     * @param count how many sizes the timed run has
+     * @param most  the largest size a round runs
+     * @return between 1 and {@code max(1, count)}
+     */
+    public static int doublingSizes(long first, int count, long most) {
+        int n = 1;
+        long size = first;
+        while (n < count && size <= most / 2) {
+            size *= 2;
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * Runs the rounds with the usual bounds: at least {@value #MIN_ROUNDS}, at most {@value #MAX_ROUNDS} or until
      * {@value #MILLIS} ms have passed.
      *

@@ -61,8 +61,12 @@ final class PagerankPeer {
             double work = 0;
             double seconds = 0;
             long vertices = initial;
-            WarmUp.run(PageRank.MIN_WARMUP_ROUNDS, WarmUp.MAX_ROUNDS, WarmUp.MILLIS,
-                    round -> stage(workers, initial, 0, PageRank.WARMUP_ITERATIONS, edges));
+            int sized = WarmUp.doublingSizes(initial, stages, PageRank.WARMUP_MAX_VERTICES);
+            WarmUp.run(PageRank.MIN_WARMUP_ROUNDS, WarmUp.MAX_ROUNDS, WarmUp.MILLIS, round -> {
+                for (int s = 0; s < sized; s++) {
+                    stage(workers, initial << s, s, PageRank.WARMUP_ITERATIONS, edges);
+                }
+            });
             for (int s = 0; s < stages; s++) {
                 double t = stage(workers, vertices, s, iterations, edges);
                 double traversed = (double) vertices * edges * iterations;

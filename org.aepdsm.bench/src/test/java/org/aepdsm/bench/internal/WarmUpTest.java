@@ -77,6 +77,15 @@ class WarmUpTest {
     }
 
     @Test
+    void aRoundCoversTheDoublingSizesUpToTheLargestAndAlwaysTheFirst() {
+        assertEquals(4, WarmUp.doublingSizes(4096, 4, 1 << 16), "4096..32768, all within 65536");
+        assertEquals(5, WarmUp.doublingSizes(4096, 10, 1 << 16), "4096..65536 of ten sizes");
+        assertEquals(1, WarmUp.doublingSizes(100_000, 3, 1 << 16), "the first size even when above the largest");
+        assertEquals(1, WarmUp.doublingSizes(4096, 1, 1 << 16));
+        assertEquals(63, WarmUp.doublingSizes(1, 100, Long.MAX_VALUE), "1..2^62: doubling stops before overflow");
+    }
+
+    @Test
     void carryHandsEachRoundWhatThePreviousOneReturned() {
         long rounds = WarmUp.carry(0L, n -> n + 1);
         assertTrue(rounds >= WarmUp.MIN_ROUNDS && rounds <= WarmUp.MAX_ROUNDS, "rounds " + rounds);
