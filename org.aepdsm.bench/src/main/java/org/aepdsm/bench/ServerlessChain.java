@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import org.aepdsm.api.entry.ShadowEntry;
 import org.aepdsm.bench.internal.ChainHops;
+import org.aepdsm.bench.internal.CompilerIdle;
 import org.aepdsm.bench.internal.PoolBytes;
 import org.aepdsm.bench.internal.WarmUp;
 
@@ -155,6 +156,7 @@ public final class ServerlessChain extends SeedRun {
         long start;
         long end;
         try (Progress.Phase p = progress.phase("serverless_chain", rounds, "rounds", () -> done[0])) {
+            CompilerIdle.await();
             start = System.nanoTime();
             payload = rounds(calls, bytes, payload, rounds, failures, done);
             end = System.nanoTime();

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.aepdsm.api.entry.ShadowEntry;
+import org.aepdsm.bench.internal.CompilerIdle;
 import org.aepdsm.bench.internal.TaskThreads;
 import org.aepdsm.bench.internal.WarmUp;
 
@@ -90,6 +91,7 @@ public final class ThreadTest extends SeedRun {
         int warmup = WarmUp.iterationsPerRound(iterations);
         WarmUp.run(round -> passes(calls, perThread, size, warmup, new AtomicLongArray(threads * 16)));
         try (Progress.Phase p = progress.phase("threadtest", totalPasses, "iterations", () -> sum(passes))) {
+            CompilerIdle.await();
             start = System.nanoTime();
             passes(calls, perThread, size, iterations, passes);
             end = System.nanoTime();

@@ -12,6 +12,7 @@ import org.aepdsm.api.AepException;
 import org.aepdsm.api.Errno;
 import org.aepdsm.api.entry.ShadowEntry;
 import org.aepdsm.api.memory.MemoryBackend;
+import org.aepdsm.bench.internal.CompilerIdle;
 import org.aepdsm.bench.internal.PoolBytes;
 import org.aepdsm.bench.internal.WarmUp;
 
@@ -222,6 +223,7 @@ public final class TransferBench extends SeedRun {
         long end;
         obj = WarmUp.carry(obj, o -> singleRounds(calls, bytes, o, SINGLE_WARMUP_ROUNDS, forward, back, new int[1]));
         try (Progress.Phase p = progress.phase("transfer_bench single-object", rounds, "rounds", () -> round[0])) {
+            CompilerIdle.await();
             start = System.nanoTime();
             obj = singleRounds(calls, bytes, obj, rounds, forward, back, round);
             end = System.nanoTime();
@@ -423,6 +425,7 @@ public final class TransferBench extends SeedRun {
             return r;
         });
         try (Progress.Phase p = progress.phase("transfer_bench tree", rounds, "rounds", () -> round[0])) {
+            CompilerIdle.await();
             for (int i = 0; i < rounds; i++) {
                 long t0 = System.nanoTime();
                 calls.send(src, dst, root, forward);
