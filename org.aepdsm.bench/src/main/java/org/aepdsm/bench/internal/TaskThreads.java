@@ -12,7 +12,7 @@ import java.util.function.IntConsumer;
  * <p>Stateless; thread-safe.
  */
 public final class TaskThreads {
-    /** How long a join waits before it looks again (and runs its waiting action). */
+    /** How long a join waits before it looks again. */
     private static final long JOIN_POLL_MILLIS = 50;
 
     @SuppressWarnings("unused")
@@ -45,22 +45,15 @@ public final class TaskThreads {
             }, name + "-" + i);
             threads[i].start();
         }
-        joinAll(threads, null);
+        joinAll(threads);
         return failure.get();
     }
 
-    /**
-     * Joins every thread, looking again every {@value #JOIN_POLL_MILLIS} ms; an interrupt is kept for the caller.
-     *
-     * @param whileWaiting run before each look (null for nothing)
-     */
-    public static void joinAll(Thread[] threads, Runnable whileWaiting) {
+    /** Joins every thread, looking again every {@value #JOIN_POLL_MILLIS} ms; an interrupt is kept for the caller. */
+    public static void joinAll(Thread[] threads) {
         boolean interrupted = false;
         for (Thread t : threads) {
             while (t.isAlive()) {
-                if (whileWaiting != null) {
-                    whileWaiting.run();
-                }
                 try {
                     t.join(JOIN_POLL_MILLIS);
                 } catch (InterruptedException e) {

@@ -2,7 +2,6 @@ package org.aepdsm.bench.peer;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
@@ -218,36 +217,22 @@ final class KvPeers {
     private static void timed(PeerReport report, String peer, int threads, int iterations, boolean write,
             Store store) {
         WorkerBarrier barrier = new WorkerBarrier(threads);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] start = new long[1];
-        Thread[] ts = new Thread[threads];
-        for (int t = 0; t < threads; t++) {
-            int task = t;
-            ts[t] = new Thread(() -> {
-                try {
-                    barrier.await();
-                    if (task == 0) {
-                        start[0] = System.nanoTime();
-                    }
-                    barrier.await();
-                    if (write) {
-                        putKeys(store, task, iterations);
-                    } else {
-                        readKeys(store, new KvKeys.ReadKeys(task, threads, iterations), iterations);
-                    }
-                } catch (WorkerBarrier.Broken e) {
-                    failure.compareAndSet(null, new IllegalStateException("another task failed"));
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                    barrier.breakBarrier();
-                }
-            });
-            ts[t].start();
-        }
-        Joins.joinAll(ts, barrier, failure);
+        Throwable failure = TaskThreads.run("kv-peer", threads, task -> {
+            barrier.await();
+            if (task == 0) {
+                start[0] = System.nanoTime();
+            }
+            barrier.await();
+            if (write) {
+                putKeys(store, task, iterations);
+            } else {
+                readKeys(store, new KvKeys.ReadKeys(task, threads, iterations), iterations);
+            }
+        }, barrier::breakBarrier);
         long end = System.nanoTime();
-        if (failure.get() != null) {
-            throw new IllegalStateException(peer + " failed", failure.get());
+        if (failure != null) {
+            throw new IllegalStateException(peer + " failed", failure);
         }
         double seconds = (end - start[0]) / 1e9;
         double ops = (double) iterations * threads;

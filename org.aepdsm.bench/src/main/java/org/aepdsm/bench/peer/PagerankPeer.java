@@ -2,10 +2,10 @@ package org.aepdsm.bench.peer;
 
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.aepdsm.bench.PageRank;
 import org.aepdsm.bench.internal.CompilerIdle;
+import org.aepdsm.bench.internal.TaskThreads;
 import org.aepdsm.bench.internal.WarmUp;
 import org.aepdsm.bench.sync.WorkerBarrier;
 
@@ -117,93 +117,79 @@ final class PagerankPeer {
         }
         WorkerBarrier barrier = new WorkerBarrier(workers);
         CompilerIdle.await();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] span = new long[2];
         int mc = maxChunks;
-        Thread[] ts = new Thread[workers];
-        for (int w = 0; w < workers; w++) {
-            int id = w;
-            ts[w] = new Thread(() -> {
-                try {
-                    double[] self = new double[count[id]];
-                    Message[][] out = new Message[workers][];
-                    barrier.await();
-                    if (id == 0) {
-                        span[0] = System.nanoTime();
+        Throwable failure = TaskThreads.run("pagerank-peer", workers, id -> {
+            double[] self = new double[count[id]];
+            Message[][] out = new Message[workers][];
+            barrier.await();
+            if (id == 0) {
+                span[0] = System.nanoTime();
+            }
+            for (int iter = 0; iter < iterations; iter++) {
+                Arrays.fill(self, 0.0);
+                Arrays.fill(next[id], (1.0 - DAMPING) / vertices);
+                for (int d = 0; d < workers; d++) {
+                    if (d == id) {
+                        continue;
                     }
-                    for (int iter = 0; iter < iterations; iter++) {
-                        Arrays.fill(self, 0.0);
-                        Arrays.fill(next[id], (1.0 - DAMPING) / vertices);
-                        for (int d = 0; d < workers; d++) {
-                            if (d == id) {
-                                continue;
-                            }
-                            out[d] = new Message[chunks[d]];
-                            for (int c = 0; c < chunks[d]; c++) {
-                                long off = (long) c * MSG_VALUES;
-                                out[d][c] = new Message(stage, iter, id, d, off,
-                                        (int) Math.min(count[d] - off, MSG_VALUES));
-                            }
-                        }
-                        for (int i = 0; i < count[id]; i++) {
-                            double share = rank[id][i] / edges;
-                            for (int e = 0; e < edges; e++) {
-                                long v = Integer.toUnsignedLong(edge[id][i * edges + e]);
-                                int owner = v < split ? (int) (v / (base + 1)) : (int) (rem + (v - split) / base);
-                                long off = v - start[owner];
-                                if (owner == id) {
-                                    self[(int) off] += share;
-                                } else {
-                                    out[owner][(int) (off / MSG_VALUES)].values[(int) (off % MSG_VALUES)] += share;
-                                }
-                            }
-                        }
-                        for (int i = 0; i < count[id]; i++) {
-                            next[id][i] += DAMPING * self[i];
-                        }
-                        for (int chunk = 0; chunk < mc; chunk++) {
-                            for (int d = 0; d < workers; d++) {
-                                if (d != id && chunk < chunks[d]) {
-                                    inbox[d].add(out[d][chunk]);
-                                }
-                            }
-                            barrier.await();
-                            if (chunk < chunks[id]) {
-                                boolean[] seen = new boolean[workers];
-                                for (int r = 0; r < workers - 1; r++) {
-                                    Message m = inbox[id].poll();
-                                    if (m == null || m.stage != stage || m.iteration != iter || m.dst != id
-                                            || m.offset != (long) chunk * MSG_VALUES || m.src < 0
-                                            || m.src >= workers || m.src == id || seen[m.src]) {
-                                        throw new IllegalStateException("pagerank message mismatch: worker=" + id
-                                                + " iter=" + iter + " chunk=" + chunk);
-                                    }
-                                    seen[m.src] = true;
-                                    for (int i = 0; i < m.count; i++) {
-                                        next[id][(int) (m.offset + i)] += DAMPING * m.values[i];
-                                    }
-                                }
-                            }
-                            barrier.await();
-                        }
-                        System.arraycopy(next[id], 0, rank[id], 0, count[id]);
+                    out[d] = new Message[chunks[d]];
+                    for (int c = 0; c < chunks[d]; c++) {
+                        long off = (long) c * MSG_VALUES;
+                        out[d][c] = new Message(stage, iter, id, d, off,
+                                (int) Math.min(count[d] - off, MSG_VALUES));
                     }
-                    barrier.await();
-                    if (id == 0) {
-                        span[1] = System.nanoTime();
-                    }
-                } catch (WorkerBarrier.Broken e) {
-                    failure.compareAndSet(null, new IllegalStateException("another worker failed"));
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                    barrier.breakBarrier();
                 }
-            });
-            ts[w].start();
-        }
-        Joins.joinAll(ts, barrier, failure);
-        if (failure.get() != null) {
-            throw new IllegalStateException("heap-objects pagerank failed", failure.get());
+                for (int i = 0; i < count[id]; i++) {
+                    double share = rank[id][i] / edges;
+                    for (int e = 0; e < edges; e++) {
+                        long v = Integer.toUnsignedLong(edge[id][i * edges + e]);
+                        int owner = v < split ? (int) (v / (base + 1)) : (int) (rem + (v - split) / base);
+                        long off = v - start[owner];
+                        if (owner == id) {
+                            self[(int) off] += share;
+                        } else {
+                            out[owner][(int) (off / MSG_VALUES)].values[(int) (off % MSG_VALUES)] += share;
+                        }
+                    }
+                }
+                for (int i = 0; i < count[id]; i++) {
+                    next[id][i] += DAMPING * self[i];
+                }
+                for (int chunk = 0; chunk < mc; chunk++) {
+                    for (int d = 0; d < workers; d++) {
+                        if (d != id && chunk < chunks[d]) {
+                            inbox[d].add(out[d][chunk]);
+                        }
+                    }
+                    barrier.await();
+                    if (chunk < chunks[id]) {
+                        boolean[] seen = new boolean[workers];
+                        for (int r = 0; r < workers - 1; r++) {
+                            Message m = inbox[id].poll();
+                            if (m == null || m.stage != stage || m.iteration != iter || m.dst != id
+                                    || m.offset != (long) chunk * MSG_VALUES || m.src < 0
+                                    || m.src >= workers || m.src == id || seen[m.src]) {
+                                throw new IllegalStateException("pagerank message mismatch: worker=" + id
+                                        + " iter=" + iter + " chunk=" + chunk);
+                            }
+                            seen[m.src] = true;
+                            for (int i = 0; i < m.count; i++) {
+                                next[id][(int) (m.offset + i)] += DAMPING * m.values[i];
+                            }
+                        }
+                    }
+                    barrier.await();
+                }
+                System.arraycopy(next[id], 0, rank[id], 0, count[id]);
+            }
+            barrier.await();
+            if (id == 0) {
+                span[1] = System.nanoTime();
+            }
+        }, barrier::breakBarrier);
+        if (failure != null) {
+            throw new IllegalStateException("heap-objects pagerank failed", failure);
         }
         double sum = 0;
         for (int w = 0; w < workers; w++) {

@@ -65,10 +65,8 @@ class TaskThreadsTest {
             release.countDown();
         });
         releaser.start();
-        AtomicInteger looks = new AtomicInteger();
-        TaskThreads.joinAll(new Thread[] {releaser}, looks::incrementAndGet);
+        TaskThreads.joinAll(new Thread[] {releaser});
         assertTrue(Thread.interrupted(), "the interrupt is still set (and cleared here)");
         assertEquals(0, release.getCount());
-        assertTrue(looks.get() >= 1, "the waiting action ran");
     }
 }
